@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Exovisor build: plain GNU make, explicit object lists per folder (in each
+# folder's *.mk), everything built out of tree under $(BUILD).
+#
+#   make            build the hypervisor, the guests and the host tests
+#   make check      build, then run every test (host unit tests, whole-system
+#                   tests under QEMU, the ISO boot); ends with "N passed, N failed"
+#   make run        boot the hypervisor with the hello unikernel in QEMU
+#   make iso        a GRUB multiboot2 ISO of hv + hello: $(BUILD)/exovisor.iso
+#   make clean      remove $(BUILD)
+#
+# ./configure writes config.mk (tool paths); without it the defaults below hold.
+
+-include config.mk
+
+BUILD ?= build
+CC ?= gcc
+HOSTCC ?= gcc
+LD ?= ld
+OBJCOPY ?= objcopy
+NM ?= nm
+QEMU ?= qemu-system-x86_64
+BOCHS ?= bochs
+GRUB_MKRESCUE ?= grub-mkrescue
+LIBFDT_A ?= /usr/lib/x86_64-linux-gnu/libfdt.a
+
+V ?= 0
+ifeq ($(V),0)
+Q := @
+msg = @printf '  %-7s %s\n' $(1) $(2);
+else
+Q :=
+msg =
+endif
+
+GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+
+# Warnings for all project code.
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wcast-qual -Wundef \
+	-Wpointer-arith -Wvla -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+
+# Code that runs on the bare (virtual) machine: no libc, no red zone, no
+# position independence, frame pointers for backtraces.
+FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUDE) \
+	-fno-pic -fno-pie -fno-common -fno-strict-aliasing -mno-red-zone \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fstack-protector-strong -MMD -MP $(WARNINGS)
+
+.PHONY: all check run iso clean bench
+all:
+
+include hv/hv.mk
+include guest-libos/libos.mk
+include tests/unit/unit.mk
+include tests/guest/guest.mk
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The hypervisor's command line: space-separated "name=value" options and
+ * bare flags. Unknown options and bad values are reported and skipped; the
+ * defaults stay in force for them.
+ *
+ *   loglvl=N       0 quiet .. 4 debug (default 3)
+ *   dom0_mem=SIZE  memory of the first domain (default 64M); SIZE is a
+ *                  number with an optional K, M, G or T suffix (bytes if none)
+ *   domu_mem=SIZE  memory of every further boot domain (default 32M)
+ *   poweroff       power the machine off when every domain has stopped
+ *                  (QEMU isa-debug-exit and Bochs), instead of halting
+ *   noreboot       accepted for compatibility; the hypervisor never reboots
+ */
+#ifndef HV_CMDLINE_H
+#define HV_CMDLINE_H
+
+#include <hv/types.h>
+
+struct hv_options {
+    unsigned int loglvl;
+    uint64_t dom0_mem;
+    uint64_t domu_mem;
+    bool poweroff;
+};
+
+/* The defaults listed above. */
+void cmdline_defaults(struct hv_options *opt);
+
+/*
+ * Parse cmdline into *opt (which holds the defaults on entry). Each problem
+ * is reported through warn (may be NULL) as one line naming the option.
+ * Returns the number of problems found (0 when the line was clean).
+ */
+int cmdline_parse(const char *cmdline, struct hv_options *opt,
+                  void (*warn)(const char *msg));
+
+/* Parse a size such as "64M"; returns 0 or -HV_EINVAL / -HV_ERANGE. */
+int cmdline_parse_size(const char *s, uint64_t *out) __must_check;
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hypercall ABI: numbers, calling convention and argument values.
+ *
+ * Calling convention: the hypercall number goes in rax, arguments in rdi,
+ * rsi, rdx, r10, r8, r9 (the Linux system-call order), and the instruction
+ * is VMMCALL on AMD-V or VMCALL on VT-x; CPUID leaf HV_CPUID_FEATURES says
+ * which. The result comes back in rax: 0 or a positive value on success, a
+ * negative HV_Exxx (public/errno.h) on failure. All other registers,
+ * including the x87/SSE/AVX state, are preserved.
+ *
+ * Pointers passed to hypercalls are guest-physical addresses: the hypervisor
+ * never walks a guest's page tables. A library OS keeps the memory it hands
+ * to hypercalls identity-mapped.
+ */
+#ifndef HV_PUBLIC_HYPERCALL_H
+#define HV_PUBLIC_HYPERCALL_H
+
+#include <stdint.h>
+
+/*
+ * The one list of hypercalls: X(number, name, number of arguments). It
+ * generates the hypervisor's dispatch table and the guests' stubs.
+ */
+#define HV_HYPERCALLS(X)                                                       \
+    X(0, console_write, 2)                                                     \
+    X(1, sched_op, 3)
+
+enum hv_hypercall_number {
+#define HV_HC_ENUM(num, name, nargs) HV_HC_##name = (num),
+    HV_HYPERCALLS(HV_HC_ENUM)
+#undef HV_HC_ENUM
+    HV_HC_COUNT
+};
+
+/*
+ * console_write(IN buf_gpa, IN len): append len bytes at guest-physical
+ * address buf_gpa to the domain's console. Writes at most
+ * HV_CONSOLE_WRITE_MAX bytes; returns the number of bytes taken.
+ */
+#define HV_CONSOLE_WRITE_MAX 4096u
+
+/*
+ * sched_op(IN cmd, IN arg1, IN arg2).
+ *   HV_SCHED_shutdown: arg1 = reason (HV_SHUTDOWN_*), arg2 = exit code.
+ *                      Does not return on success.
+ *   HV_SCHED_yield:    give up the CPU; returns 0.
+ */
+#define HV_SCHED_shutdown 0
+#define HV_SCHED_yield 1
+
+#define HV_SHUTDOWN_poweroff 0 /* the application finished; code is its status */
+#define HV_SHUTDOWN_reboot 1   /* asks to be restarted */
+#define HV_SHUTDOWN_crash 2    /* crashed; also used when the hypervisor kills it */
+#define HV_SHUTDOWN_MAX 2
+
+/*
+ * CPUID leaves of the hypervisor. HV_CPUID_BASE returns the highest leaf in
+ * eax and the signature "Exovisor" in ebx, ecx (edx = 0).
+ * HV_CPUID_FEATURES returns HV_ABI_VERSION in eax and HV_CPUID_F_* in ebx.
+ */
+#define HV_CPUID_BASE 0x40000000u
+#define HV_CPUID_FEATURES 0x40000001u
+#define HV_CPUID_SIGNATURE_EBX 0x766f7845u /* "Exov" */
+#define HV_CPUID_SIGNATURE_ECX 0x726f7369u /* "isor" */
+#define HV_CPUID_F_VMMCALL (1u << 0)       /* hypercalls use VMMCALL */
+#define HV_CPUID_F_VMCALL (1u << 1)        /* hypercalls use VMCALL */
+
+#endif
