@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host unit tests: each test links the hv/common file under test with the
+# host shim and cmocka, built with ASan and UBSan so that any memory or
+# arithmetic error fails the test. Host objects live under $(BUILD)/host/,
+# apart from the freestanding ones, and see the C library's headers rather
+# than hv/include/libc.
+
+UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -MMD -MP $(WARNINGS) -Ihv/include
+UNIT_LDFLAGS := -fsanitize=address,undefined
+UNIT_LIBS := -lcmocka
+
+UNIT_SHIM := $(BUILD)/host/tests/unit/host_shim.o
+
+# test name -> the hv/common file it tests
+UNIT_NAMES := vsnprintf
+UNIT_TESTS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_NAMES))
+UNIT_OBJS := $(UNIT_SHIM) $(foreach n,$(UNIT_NAMES), \
+	$(BUILD)/host/tests/unit/test_$(n).o $(BUILD)/host/hv/common/$(n).o)
+
+# Built through the pattern rules below, but kept for incremental builds.
+.SECONDARY: $(UNIT_OBJS)
+
+$(BUILD)/host/%.o: %.c
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -c $< -o $@
+
+# The formatter is renamed so that it is compared with the C library's
+# instead of replacing it.
+$(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprintf \
+	-Dsnprintf=hv_test_snprintf
+
+$(BUILD)/tests/unit/test_%: $(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/hv/common/%.o \
+		$(UNIT_SHIM)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+.PHONY: unit-tests
+unit-tests: $(UNIT_TESTS)
+
+all: unit-tests
