@@ -53,7 +53,8 @@ int page_alloc_add_range(mfn_t start, uint64_t nr) __must_check;
 int page_alloc(unsigned int order, mfn_t *mfn) __must_check;
 
 /* Free a block returned by page_alloc() with the same order. Detects double
- * frees and mismatched orders. Returns 0 or -HV_EINVAL. */
+ * frees and mismatched orders. The caller must have dropped every reference
+ * first; the frames' count and owner are cleared. Returns 0 or -HV_EINVAL. */
 int page_free(mfn_t mfn, unsigned int order) __must_check;
 
 /* The page_info of a frame, or NULL when the frame is outside the table. */
