@@ -31,9 +31,13 @@ struct elf_image {
 /*
  * Validate an ELF64 x86-64 executable of size bytes at data whose PT_LOAD
  * segments must all fall within guest-physical [gpa_min, gpa_max) without
- * overlapping, with the entry point inside an executable segment. On
- * success fills *img. On failure *why (if why is not NULL) points to a
- * static message. Returns 0 or -HV_ENOEXEC / -HV_E2BIG / -HV_ERANGE.
+ * overlapping, with the entry point inside an executable segment. PT_LOAD
+ * entries with no bytes at all (filesz = memsz = 0) are skipped. On success
+ * fills *img (img must not be NULL; its contents are unspecified on
+ * failure). On failure *why (if why is not NULL) points to a static message.
+ * Returns 0, -HV_ENOEXEC (malformed file), -HV_E2BIG (more than
+ * ELF_MAX_SEGMENTS loadable segments) or -HV_ERANGE (a segment outside
+ * [gpa_min, gpa_max)).
  */
 int elf_check(const void *data, size_t size, uint64_t gpa_min, uint64_t gpa_max,
               struct elf_image *img, const char **why) __must_check;
