@@ -11,6 +11,9 @@
  *   poweroff       power the machine off when every domain has stopped
  *                  (QEMU isa-debug-exit and Bochs), instead of halting
  *   noreboot       accepted for compatibility; the hypervisor never reboots
+ *
+ * Numbers are decimal or 0x-prefixed hexadecimal. A flag may also be given
+ * a value: 1, yes, on, true or 0, no, off, false (in any case).
  */
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H
