@@ -24,6 +24,7 @@ QEMU ?= qemu-system-x86_64
 BOCHS ?= bochs
 GRUB_MKRESCUE ?= grub-mkrescue
 LIBFDT_A ?= /usr/lib/x86_64-linux-gnu/libfdt.a
+LIBFDT_INCLUDE ?= /usr/include
 
 V ?= 0
 ifeq ($(V),0)
@@ -50,6 +51,12 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUD
 
 .PHONY: all check run iso clean bench
 all:
+
+# libfdt's headers, alone: freestanding code must not see /usr/include.
+FDT_INCLUDE := $(BUILD)/include/fdt
+$(FDT_INCLUDE)/libfdt.h:
+	@mkdir -p $(@D)
+	$(Q)for h in libfdt.h libfdt_env.h fdt.h; do ln -sf $(LIBFDT_INCLUDE)/$$h $(@D)/$$h; done
 
 include hv/hv.mk
 include guest-libos/libos.mk

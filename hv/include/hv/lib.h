@@ -13,7 +13,7 @@
 /* Formats like C99's vsnprintf: %d %i %u %x %X %o %c %s %p %% with flags
  * (-, 0, +, space, #), width, precision and the length modifiers hh, h, l,
  * ll, z, t, j. Returns the length the full output would have had. */
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) __printf(3, 0);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 #define LOG_ERR "<1>"
@@ -22,7 +22,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 #define LOG_DEBUG "<4>"
 
 void printk(const char *fmt, ...) __printf(1, 2);
-void vprintk(const char *fmt, va_list ap);
+void vprintk(const char *fmt, va_list ap) __printf(1, 0);
 extern unsigned int log_level; /* messages above this level are dropped */
 
 /* Stop the machine after printing the message and a backtrace. */

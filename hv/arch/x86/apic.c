@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The local APIC in xAPIC mode: enabled with a spurious vector, its timer
+ * used one-shot. Registers are reached through the identity map at the
+ * address MSR_APIC_BASE gives.
+ */
+#include <asm/apic.h>
+#include <asm/setup.h>
+#include <asm/traps.h>
+#include <asm/x86.h>
+#include <hv/lib.h>
+
+#define APIC_ID 0x020
+#define APIC_EOI 0x0b0
+#define APIC_SVR 0x0f0
+#define APIC_LVT_TIMER 0x320
+#define APIC_TIMER_INIT 0x380
+#define APIC_TIMER_CURRENT 0x390
+#define APIC_TIMER_DIVIDE 0x3e0
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_DIVIDE_16 0x3
+#define APIC_BASE_ENABLE (1ull << 11)
+
+static volatile uint32_t *lapic;
+uint64_t lapic_timer_hz;
+
+static uint32_t lapic_read(unsigned int reg) { return lapic[reg / 4]; }
+static void lapic_write(unsigned int reg, uint32_t v) { lapic[reg / 4] = v; }
+
+void lapic_eoi(void) { lapic_write(APIC_EOI, 0); }
+
+void lapic_init(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+
+    wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+    lapic = (volatile uint32_t *)(uintptr_t)(base & PTE_ADDR_MASK);
+    lapic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
+    lapic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_16);
+    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+    boot_percpu.cpu_id = lapic_read(APIC_ID) >> 24;
+}
+
+uint32_t lapic_timer_start_calibration(void)
+{
+    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+    lapic_write(APIC_TIMER_INIT, 0xffffffffu);
+    return 0xffffffffu;
+}
+
+uint32_t lapic_timer_current(void) { return lapic_read(APIC_TIMER_CURRENT); }
+
+void lapic_timer_oneshot(uint64_t ns)
+{
+    uint64_t ticks = (uint64_t)(((unsigned __int128)ns * lapic_timer_hz) / 1000000000u);
+
+    lapic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
+    lapic_write(APIC_TIMER_INIT, ns ? (uint32_t)MIN(MAX(ticks, 1u), 0xffffffffu) : 0);
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vendor-neutral vCPU layer: implements the arch_* hooks of
+ * hv/include/hv/arch.h on top of the back end chosen at boot, and holds
+ * what AMD-V and VT-x share: the CPUID policy guests see, the FPU/XCR0
+ * switch and the XSETBV check.
+ */
+#include <asm/hvm.h>
+#include <asm/setup.h>
+#include <hv/arch.h>
+#include <hv/heap.h>
+#include <hv/lib.h>
+#include <hv/page_alloc.h>
+#include <public/hv.h>
+#include <string.h>
+
+const struct hvm_ops *hvm;
+static struct vcpu *fpu_owner; /* whose FPU state and XCR0 the CPU holds */
+
+void hvm_init(void)
+{
+    const char *why = NULL;
+
+    hvm = svm_probe(&why);
+    if (!hvm)
+        panic("no usable hardware virtualization: %s", why);
+    printk("hv: vCPU back end: %s\n", hvm->name);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    struct arch_vcpu *av = heap_alloc_page();
+    int err;
+
+    BUILD_BUG_ON(sizeof(struct arch_vcpu) > PAGE_SIZE);
+    if (!av)
+        return -HV_ENOMEM;
+    av->fpu = heap_alloc_page();
+    if (!av->fpu) {
+        heap_free_page(av);
+        return -HV_ENOMEM;
+    }
+    /* The initial FPU state: XRSTOR of an all-init header gives FNINIT's
+     * state; MXCSR (offset 24) is always loaded from the image. */
+    *(uint16_t *)av->fpu = 0x37f;
+    *(uint32_t *)((uint8_t *)av->fpu + 24) = 0x1f80;
+    av->xcr0 = XCR0_X87 | XCR0_SSE;
+    av->exceptions_intercepted = true;
+    v->arch = av;
+    err = hvm->vcpu_create(v);
+    if (err) {
+        heap_free_page(av->fpu);
+        heap_free_page(av);
+        v->arch = NULL;
+    }
+    return err;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    if (!v->arch)
+        return;
+    if (fpu_owner == v)
+        fpu_owner = NULL;
+    hvm->vcpu_destroy(v);
+    heap_free_page(v->arch->fpu);
+    heap_free_page(v->arch);
+    v->arch = NULL;
+}
+
+void arch_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    memset(&v->arch->regs, 0, sizeof(v->arch->regs));
+    v->arch->regs.rdi = arg;
+    hvm->vcpu_set_boot_state(v, entry, arg);
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+    boot_percpu.current = v;
+    hvm->vcpu_run(v, exit);
+}
+
+void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result)
+{
+    hvm->hypercall_return(v, result);
+}
+
+static void fpu_save(struct vcpu *v)
+{
+    if (cpu_features.xsave)
+        __asm__ volatile("xsave64 (%0)" ::"r"(v->arch->fpu), "a"(~0u), "d"(~0u) : "memory");
+    else
+        __asm__ volatile("fxsave64 (%0)" ::"r"(v->arch->fpu) : "memory");
+}
+
+static void fpu_restore(struct vcpu *v)
+{
+    if (cpu_features.xsave) {
+        xsetbv(0, v->arch->xcr0);
+        __asm__ volatile("xrstor64 (%0)" ::"r"(v->arch->fpu), "a"(~0u), "d"(~0u) : "memory");
+    } else {
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(v->arch->fpu) : "memory");
+    }
+}
+
+void hvm_fpu_switch_to(struct vcpu *v)
+{
+    /* The hypervisor never uses the FPU, so a vCPU's state can stay in the
+     * registers across exits; it moves only when another vCPU runs. */
+    if (fpu_owner == v)
+        return;
+    if (fpu_owner)
+        fpu_save(fpu_owner);
+    fpu_restore(v);
+    wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
+    fpu_owner = v;
+}
+
+bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value)
+{
+    /* x87 always on; AVX needs SSE; nothing the host does not offer. */
+    if (index != 0 || !(value & XCR0_X87) || (value & ~cpu_features.xcr0) ||
+        ((value & XCR0_AVX) && !(value & XCR0_SSE)))
+        return false;
+    v->arch->xcr0 = value;
+    xsetbv(0, value);
+    return true;
+}
+
+/* CPUID bits by position, for readability of the policy below. */
+#define BIT(n) (1u << (n))
+
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsave,
+               struct cpuid_regs *r)
+{
+    uint32_t max_basic = MIN(cpuid(0, 0).eax, 0xdu);
+    uint32_t max_ext = MIN(cpuid(0x80000000, 0).eax, 0x80000008u);
+
+    *r = (struct cpuid_regs){0, 0, 0, 0};
+    if (leaf == HV_CPUID_BASE) {
+        *r = (struct cpuid_regs){HV_CPUID_FEATURES, HV_CPUID_SIGNATURE_EBX,
+                                 HV_CPUID_SIGNATURE_ECX, 0};
+        return;
+    }
+    if (leaf == HV_CPUID_FEATURES) {
+        r->eax = HV_ABI_VERSION;
+        r->ebx = hvm->hypercall_feature;
+        return;
+    }
+    if ((leaf <= max_basic) || (leaf >= 0x80000000 && leaf <= max_ext))
+        *r = cpuid(leaf, subleaf);
+    else
+        return;
+
+    switch (leaf) {
+    case 0:
+        r->eax = max_basic;
+        break;
+    case 1:
+        /* No VMX, SMX, MONITOR, x2APIC or TSC deadline: none is offered.
+         * OSXSAVE mirrors the guest's CR4; the hypervisor bit is set. */
+        r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(24) | BIT(27));
+        r->ecx |= (guest_osxsave ? BIT(27) : 0) | BIT(31);
+        if (!cpu_features.xsave)
+            r->ecx &= ~BIT(26);
+        /* No local APIC, MTRRs, ACPI thermal or TM for guests. */
+        r->edx &= ~(BIT(9) | BIT(12) | BIT(22) | BIT(29));
+        r->ebx = (v->id << 24) | (1u << 16) | (r->ebx & 0xffff);
+        break;
+    case 7:
+        if (subleaf != 0) {
+            *r = (struct cpuid_regs){0, 0, 0, 0};
+            break;
+        }
+        /* No SGX, no WAITPKG (UMWAIT could stall the host). */
+        r->ebx &= ~BIT(2);
+        r->ecx &= ~BIT(5);
+        break;
+    case 0xd:
+        if (subleaf == 0) {
+            r->eax = (uint32_t)cpu_features.xcr0;
+            r->edx = 0;
+            r->ecx = cpu_features.xsave_size;
+            r->ebx = guest_osxsave && v->arch->xcr0 != (XCR0_X87 | XCR0_SSE)
+                         ? cpuid(0xd, 0).ebx
+                         : 576;
+        } else if (subleaf == 1) {
+            r->eax &= BIT(0); /* XSAVEOPT only: no XSAVES/XSAVEC */
+            r->ebx = r->ecx = r->edx = 0;
+        } else if (subleaf != 2 || !(cpu_features.xcr0 & XCR0_AVX)) {
+            *r = (struct cpuid_regs){0, 0, 0, 0};
+        }
+        break;
+    case 0x80000000:
+        r->eax = max_ext;
+        break;
+    case 0x80000001:
+        r->ecx &= ~BIT(2); /* no SVM */
+        break;
+    case 0x80000007:
+        r->eax = r->ebx = r->ecx = 0;
+        r->edx &= BIT(8); /* invariant TSC only */
+        break;
+    case 2: case 4: case 0x80000002: case 0x80000003: case 0x80000004:
+    case 0x80000005: case 0x80000006: case 0x80000008:
+        break; /* cache and brand information, address sizes: as is */
+    default:
+        *r = (struct cpuid_regs){0, 0, 0, 0};
+        break;
+    }
+}

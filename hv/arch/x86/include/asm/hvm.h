@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vendor-neutral layer over AMD-V (svm/) and VT-x (vmx/): the table of
+ * operations a back end provides, chosen once at boot, and the x86 state of
+ * domains and vCPUs that both back ends share. Nothing outside svm/ and
+ * vmx/ touches a VMCB or VMCS.
+ */
+#ifndef ASM_HVM_H
+#define ASM_HVM_H
+
+#include <asm/x86.h>
+#include <hv/domain.h>
+#include <hv/types.h>
+
+/* Guest registers the hardware does not switch; saved by the entry stubs.
+ * rsp and rip live in the VMCB/VMCS. Layout shared with the stubs. */
+struct guest_regs {
+    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+struct arch_vcpu {
+    struct guest_regs regs;
+    void *fpu;             /* XSAVE (or FXSAVE) area, one page */
+    uint64_t xcr0;         /* the guest's XCR0 */
+    uint64_t tsc_aux;
+    bool exceptions_intercepted; /* until the guest loads an IDT */
+    void *vendor;          /* the back end's per-vCPU state */
+};
+
+struct arch_domain {
+    mfn_t p2m_root; /* top of the nested page table (NPT or EPT) */
+};
+
+struct hvm_ops {
+    const char *name;
+    unsigned int hypercall_feature; /* HV_CPUID_F_VMMCALL or _VMCALL */
+    int (*vcpu_create)(struct vcpu *v);
+    void (*vcpu_destroy)(struct vcpu *v);
+    void (*vcpu_set_boot_state)(struct vcpu *v, uint64_t entry, uint64_t arg);
+    void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *exit);
+    void (*hypercall_return)(struct vcpu *v, int64_t result);
+    /* p2m leaf and table formats differ between NPT and EPT */
+    uint64_t (*p2m_leaf)(mfn_t mfn, unsigned int perms, bool large);
+    uint64_t (*p2m_table)(mfn_t mfn);
+    bool (*p2m_present)(uint64_t entry);
+    unsigned int (*p2m_perms)(uint64_t entry);
+    void (*p2m_changed)(struct domain *d); /* flush cached translations */
+};
+
+extern const struct hvm_ops *hvm;
+extern const struct hvm_ops svm_ops;
+
+/* Back-end probes: the ops if this CPU can run the back end, else NULL and
+ * *why names what is missing. */
+const struct hvm_ops *svm_probe(const char **why);
+
+/* Shared by the back ends (hvm.c). */
+void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsave,
+               struct cpuid_regs *out);
+/* Load v's FPU state and XCR0 if another vCPU's are loaded. */
+void hvm_fpu_switch_to(struct vcpu *v);
+/* Validate and apply an XSETBV; false means inject #GP. */
+bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value);
+
+#endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The p2m: each domain's 4-level nested page table (guest-physical to
+ * machine), walked the same way for AMD's NPT and Intel's EPT; the back end
+ * supplies only the entry formats. 2 MiB leaves are used where the caller
+ * maps an aligned 2 MiB block. Table pages belong to the hypervisor.
+ */
+#include <asm/hvm.h>
+#include <hv/arch.h>
+#include <hv/heap.h>
+#include <hv/lib.h>
+#include <public/errno.h>
+
+#define P2M_LEVELS 4
+#define ENTRIES 512
+
+static uint64_t *table_of(uint64_t entry)
+{
+    return arch_frame_virt(_mfn((entry & PTE_ADDR_MASK) >> PAGE_SHIFT));
+}
+
+static unsigned int index_at(uint64_t gfn, unsigned int level)
+{
+    return (gfn >> (9 * level)) & (ENTRIES - 1);
+}
+
+int arch_domain_create(struct domain *d)
+{
+    struct arch_domain *ad = heap_alloc_page();
+    void *root;
+
+    if (!ad)
+        return -HV_ENOMEM;
+    root = heap_alloc_page();
+    if (!root) {
+        heap_free_page(ad);
+        return -HV_ENOMEM;
+    }
+    ad->p2m_root = _mfn((uint64_t)(uintptr_t)root >> PAGE_SHIFT);
+    d->arch = ad;
+    return 0;
+}
+
+/* Free a table at level (3 = the root's children... 0 = leaves of 4 KiB),
+ * releasing the frames its leaves map. */
+static void teardown(struct domain *d, uint64_t *table, unsigned int level,
+                     void (*release)(struct domain *, mfn_t, unsigned int))
+{
+    for (unsigned int i = 0; i < ENTRIES; i++) {
+        uint64_t e = table[i];
+
+        if (!hvm->p2m_present(e))
+            continue;
+        if (level == 0 || (level == 1 && (e & PTE_PS)))
+            release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
+        else
+            teardown(d, table_of(e), level - 1, release);
+    }
+    heap_free_page(table);
+}
+
+void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
+{
+    if (!d->arch)
+        return;
+    teardown(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, release);
+    heap_free_page(d->arch);
+    d->arch = NULL;
+}
+
+int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)
+{
+    uint64_t g = gfn_x(gfn);
+    uint64_t *table = arch_frame_virt(d->arch->p2m_root);
+    unsigned int leaf_level = order == 9 ? 1 : 0;
+
+    if ((order != 0 && order != 9) || !IS_ALIGNED(g, 1ull << order) ||
+        !IS_ALIGNED(mfn_x(mfn), 1ull << order) || g >> (9 * P2M_LEVELS))
+        return -HV_EINVAL;
+    for (unsigned int level = P2M_LEVELS - 1; level > leaf_level; level--) {
+        uint64_t *e = &table[index_at(g, level)];
+
+        if (!hvm->p2m_present(*e)) {
+            void *next = heap_alloc_page();
+
+            if (!next)
+                return -HV_ENOMEM;
+            *e = hvm->p2m_table(_mfn((uint64_t)(uintptr_t)next >> PAGE_SHIFT));
+        } else if (level == 1 && (*e & PTE_PS)) {
+            return -HV_EEXIST;
+        }
+        table = table_of(*e);
+    }
+    if (hvm->p2m_present(table[index_at(g, leaf_level)]))
+        return -HV_EEXIST;
+    table[index_at(g, leaf_level)] = hvm->p2m_leaf(mfn, perms, leaf_level == 1);
+    hvm->p2m_changed(d);
+    return 0;
+}
+
+int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms)
+{
+    uint64_t g = gfn_x(gfn);
+    uint64_t *table = arch_frame_virt(d->arch->p2m_root);
+
+    if (g >> (9 * P2M_LEVELS))
+        return -HV_ENOENT;
+    for (unsigned int level = P2M_LEVELS - 1;; level--) {
+        uint64_t e = table[index_at(g, level)];
+
+        if (!hvm->p2m_present(e))
+            return -HV_ENOENT;
+        if (level == 0 || (level == 1 && (e & PTE_PS))) {
+            uint64_t base = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+
+            *mfn = _mfn(level == 1 ? base + (g & 511) : base);
+            *perms = hvm->p2m_perms(e);
+            return 0;
+        }
+        table = table_of(e);
+    }
+}

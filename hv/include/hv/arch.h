@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every hook common code may call into the architecture. Common code never
+ * includes an arch header: this file is the whole contract. On x86 the vCPU
+ * hooks dispatch to the vendor back end (AMD-V or VT-x) chosen at boot; on
+ * the host (unit tests, fuzzing) a simulation implements them.
+ */
+#ifndef HV_ARCH_H
+#define HV_ARCH_H
+
+#include <hv/types.h>
+
+struct domain;
+struct vcpu;
+struct vcpu_exit;
+
+/* The hypervisor's view of a machine frame (all RAM is mapped), and back. */
+void *arch_frame_virt(mfn_t mfn);
+mfn_t arch_virt_frame(const void *p);
+
+/* Write bytes to the hypervisor's console (serial). */
+void arch_console_write(const char *s, size_t len);
+
+/* Stop the machine. value: (reason << 5) | (code & 31), or 0x7f after a
+ * panic; emulators that offer an exit device report it as their status. */
+__noreturn void arch_power_off(unsigned int value);
+
+/* Halt this CPU forever (interrupts off). */
+__noreturn void arch_halt(void);
+
+/* Print a backtrace of the current hypervisor stack. */
+void arch_backtrace(void);
+
+/* A short name for an exception vector, such as "#UD invalid opcode". */
+const char *arch_exception_name(unsigned int vector);
+
+/* Nanoseconds since boot. */
+uint64_t arch_time_ns(void);
+
+/* p2m permissions */
+#define P2M_R (1u << 0)
+#define P2M_W (1u << 1)
+#define P2M_X (1u << 2)
+#define P2M_RWX (P2M_R | P2M_W | P2M_X)
+
+/*
+ * Create and destroy a domain's architectural state (its nested page table
+ * root). arch_domain_destroy() unmaps everything and calls release for every
+ * frame the p2m mapped, with the order it was mapped with.
+ * Returns 0 or -HV_ENOMEM.
+ */
+int arch_domain_create(struct domain *d) __must_check;
+void arch_domain_destroy(struct domain *d, void (*release)(struct domain *d, mfn_t mfn,
+                                                           unsigned int order));
+
+/* Map 2^order frames at gfn (both aligned to 2^order frames). Returns 0,
+ * -HV_ENOMEM, -HV_EEXIST (already mapped) or -HV_EINVAL. */
+int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+                 unsigned int perms) __must_check;
+
+/* Translate a gfn. Returns 0 and *mfn and *perms, or -HV_ENOENT. */
+int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms);
+
+/* Write the architecture's boot-time guest structures (page tables, GDT,
+ * TSS) into a populated domain, as public/start_info.h describes. */
+int arch_domain_build_boot(struct domain *d) __must_check;
+
+/* Create, set up and destroy a vCPU's architectural state. */
+int arch_vcpu_create(struct vcpu *v) __must_check;
+void arch_vcpu_destroy(struct vcpu *v);
+/* The entry state of public/start_info.h: rip = entry, rdi = arg. */
+void arch_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/*
+ * Run v on this CPU until something common code must handle happens, and
+ * describe it in *exit. Exits the architecture can handle itself (CPUID, MSR
+ * and I/O accesses, host interrupts) do not come back here.
+ */
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
+
+/* Complete the hypercall that v exited with: set its result, step past the
+ * hypercall instruction. */
+void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result);
+
+#endif
