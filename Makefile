@@ -36,6 +36,7 @@ msg =
 endif
 
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
 
 # Warnings for all project code.
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wcast-qual -Wundef \

@@ -56,5 +56,8 @@ $(BUILD)/hv.elf: $(HV_OBJS) $(BUILD)/hv/hvsyms0.o hv/arch/x86/hv.ld tools/hvsyms
 
 all: $(BUILD)/hv.elf
 
-# The compiler must not turn string.c's loops back into calls to themselves.
+# The compiler must not turn string.c's loops back into calls to themselves
+# (clang already declines to inside functions of those names).
+ifeq ($(CC_IS_CLANG),)
 $(BUILD)/hv/common/string.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
+endif

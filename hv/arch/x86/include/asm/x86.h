@@ -6,34 +6,41 @@
 #ifndef ASM_X86_H
 #define ASM_X86_H
 
-#define X86_CR0_PE (1ul << 0)
-#define X86_CR0_MP (1ul << 1)
-#define X86_CR0_EM (1ul << 2)
-#define X86_CR0_TS (1ul << 3)
-#define X86_CR0_ET (1ul << 4)
-#define X86_CR0_NE (1ul << 5)
-#define X86_CR0_WP (1ul << 16)
-#define X86_CR0_AM (1ul << 18)
-#define X86_CR0_NW (1ul << 29)
-#define X86_CR0_CD (1ul << 30)
-#define X86_CR0_PG (1ul << 31)
+/* Constants usable from C and from assembly. */
+#ifdef __ASSEMBLY__
+#define _UL(x) x
+#else
+#define _UL(x) x##ull
+#endif
 
-#define X86_CR4_PAE (1ul << 5)
-#define X86_CR4_PGE (1ul << 7)
-#define X86_CR4_OSFXSR (1ul << 9)
-#define X86_CR4_OSXMMEXCPT (1ul << 10)
-#define X86_CR4_FSGSBASE (1ul << 16)
-#define X86_CR4_OSXSAVE (1ul << 18)
-#define X86_CR4_SMEP (1ul << 20)
-#define X86_CR4_SMAP (1ul << 21)
+#define X86_CR0_PE (_UL(1) << 0)
+#define X86_CR0_MP (_UL(1) << 1)
+#define X86_CR0_EM (_UL(1) << 2)
+#define X86_CR0_TS (_UL(1) << 3)
+#define X86_CR0_ET (_UL(1) << 4)
+#define X86_CR0_NE (_UL(1) << 5)
+#define X86_CR0_WP (_UL(1) << 16)
+#define X86_CR0_AM (_UL(1) << 18)
+#define X86_CR0_NW (_UL(1) << 29)
+#define X86_CR0_CD (_UL(1) << 30)
+#define X86_CR0_PG (_UL(1) << 31)
+
+#define X86_CR4_PAE (_UL(1) << 5)
+#define X86_CR4_PGE (_UL(1) << 7)
+#define X86_CR4_OSFXSR (_UL(1) << 9)
+#define X86_CR4_OSXMMEXCPT (_UL(1) << 10)
+#define X86_CR4_FSGSBASE (_UL(1) << 16)
+#define X86_CR4_OSXSAVE (_UL(1) << 18)
+#define X86_CR4_SMEP (_UL(1) << 20)
+#define X86_CR4_SMAP (_UL(1) << 21)
 
 #define MSR_EFER 0xc0000080
-#define EFER_SCE (1ul << 0)
-#define EFER_LME (1ul << 8)
-#define EFER_LMA (1ul << 10)
-#define EFER_NXE (1ul << 11)
-#define EFER_SVME (1ul << 12)
-#define EFER_FFXSR (1ul << 14)
+#define EFER_SCE (_UL(1) << 0)
+#define EFER_LME (_UL(1) << 8)
+#define EFER_LMA (_UL(1) << 10)
+#define EFER_NXE (_UL(1) << 11)
+#define EFER_SVME (_UL(1) << 12)
+#define EFER_FFXSR (_UL(1) << 14)
 
 #define MSR_APIC_BASE 0x1b
 #define MSR_PAT 0x277
@@ -51,23 +58,23 @@
 #define MSR_VM_CR 0xc0010114
 #define MSR_VM_HSAVE_PA 0xc0010117
 
-#define X86_RFLAGS_IF (1ul << 9)
+#define X86_RFLAGS_IF (_UL(1) << 9)
 
-#define PTE_P (1ull << 0)
-#define PTE_W (1ull << 1)
-#define PTE_U (1ull << 2)
-#define PTE_PWT (1ull << 3)
-#define PTE_PCD (1ull << 4)
-#define PTE_A (1ull << 5)
-#define PTE_D (1ull << 6)
-#define PTE_PS (1ull << 7)
-#define PTE_G (1ull << 8)
-#define PTE_NX (1ull << 63)
+#define PTE_P (_UL(1) << 0)
+#define PTE_W (_UL(1) << 1)
+#define PTE_U (_UL(1) << 2)
+#define PTE_PWT (_UL(1) << 3)
+#define PTE_PCD (_UL(1) << 4)
+#define PTE_A (_UL(1) << 5)
+#define PTE_D (_UL(1) << 6)
+#define PTE_PS (_UL(1) << 7)
+#define PTE_G (_UL(1) << 8)
+#define PTE_NX (_UL(1) << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ull
 
-#define XCR0_X87 (1ull << 0)
-#define XCR0_SSE (1ull << 1)
-#define XCR0_AVX (1ull << 2)
+#define XCR0_X87 (_UL(1) << 0)
+#define XCR0_SSE (_UL(1) << 1)
+#define XCR0_AVX (_UL(1) << 2)
 
 /* Segment selectors of the hypervisor's GDT (gdt.c). */
 #define HV_CS 0x08
