@@ -1,9 +1,9 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Freestanding string functions for the hypervisor and for libfdt. Plain
- * byte loops: nothing here is on a hot path, and the compiler must not turn
- * them into calls to themselves (hence the volatile-free, builtin-free form
- * and -ffreestanding).
+ * Freestanding string functions for the hypervisor, the library OS and
+ * libfdt (linked into both). BSD-licensed like the library OS, which builds
+ * this same file. Plain byte loops: nothing here is on a hot path, and the
+ * compiler must not turn them into calls to themselves (see hv/hv.mk).
  */
 #include <stdlib.h>
 #include <stdint.h>

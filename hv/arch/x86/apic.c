@@ -30,10 +30,28 @@ static void lapic_write(unsigned int reg, uint32_t v) { lapic[reg / 4] = v; }
 
 void lapic_eoi(void) { lapic_write(APIC_EOI, 0); }
 
+/* The legacy 8259 PICs: moved off the exception vectors (the BIOS leaves
+ * IRQ 0 on vector 8, where it would look like a double fault), then masked. */
+static void pic_disable(void)
+{
+    static const uint8_t init[2][4] = {{0x11, 0x20, 0x04, 0x01}, {0x11, 0x28, 0x02, 0x01}};
+
+    for (unsigned int i = 0; i < 2; i++) {
+        uint16_t cmd = i ? 0xa0 : 0x20, data = cmd + 1;
+
+        outb(cmd, init[i][0]); /* ICW1: edge, cascade, ICW4 follows */
+        outb(data, init[i][1]); /* ICW2: vector base */
+        outb(data, init[i][2]); /* ICW3: cascade wiring */
+        outb(data, init[i][3]); /* ICW4: 8086 mode */
+        outb(data, 0xff);       /* mask everything */
+    }
+}
+
 void lapic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
 
+    pic_disable();
     wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
     lapic = (volatile uint32_t *)(uintptr_t)(base & PTE_ADDR_MASK);
     lapic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);

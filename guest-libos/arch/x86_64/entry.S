@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The first instructions of a unikernel. The hypervisor enters in 64-bit
+ * mode with the start-info tree in rdi and no stack (public/start_info.h).
+ * Set up the boot stack and the thread control block (%fs: the stack
+ * protector's canary is at %fs:0x28), then call libos_start(start_info).
+ */
+#define MSR_FS_BASE 0xc0000100
+
+    .section .text.entry, "ax"
+    .globl _start
+_start:
+    mov $boot_stack_top, %rsp
+    mov %rdi, %r12
+
+    /* %fs -> the TCB, whose first word points to itself. */
+    mov $libos_tcb, %rax
+    mov %rax, (%rax)
+    mov %rax, %rdx
+    shr $32, %rdx
+    mov $MSR_FS_BASE, %ecx
+    wrmsr
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    rol $29, %rax
+    mov %rax, libos_tcb + 0x28
+
+    mov %r12, %rdi
+    xor %ebp, %ebp
+    call libos_start
+1:  hlt
+    jmp 1b
+
+    .bss
+    .balign 64
+    .globl libos_tcb
+libos_tcb:
+    .skip 256
+    .balign 4096
+boot_stack:
+    .skip 65536
+boot_stack_top:
