@@ -302,11 +302,19 @@ static void report_exit(struct domain *d, const struct vcpu_exit *e)
                      e->npf.fetch ? "instruction fetch from" : e->npf.write ? "write to" : "read of",
                      e->npf.gpa, e->rip);
         break;
-    case EXIT_EXCEPTION:
-        domain_crash(d, "exception %u (%s) at rip %#lx, error code %#x, cr2 %#lx, before the guest set up an IDT",
-                     e->exception.vector, arch_exception_name(e->exception.vector), e->rip,
+    case EXIT_EXCEPTION: {
+        char detail[64] = "";
+
+        if (e->exception.vector == 14)
+            snprintf(detail, sizeof(detail), ", error code %#x, address %#lx",
                      e->exception.error_code, e->exception.cr2);
+        else if (e->exception.has_error_code)
+            snprintf(detail, sizeof(detail), ", error code %#x", e->exception.error_code);
+        domain_crash(d, "exception %u (%s) at rip %#lx%s, before the guest set up an IDT",
+                     e->exception.vector, arch_exception_name(e->exception.vector), e->rip,
+                     detail);
         break;
+    }
     case EXIT_TRIPLE_FAULT:
         domain_crash(d, "triple fault at rip %#lx", e->rip);
         break;

@@ -17,6 +17,7 @@
 #define UART_DLL 0 /* divisor latch, with LCR.DLAB */
 #define UART_DLM 1
 #define LSR_THRE 0x20 /* transmit holding register empty */
+#define LSR_TEMT 0x40 /* transmitter empty: every byte is on the wire */
 
 void serial_init(void)
 {
@@ -44,4 +45,11 @@ void arch_console_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+void serial_drain(void)
+{
+    /* Emulators that stop at once (Bochs) would otherwise lose the tail. */
+    for (unsigned int i = 0; i < 1000000 && !(inb(COM1 + UART_LSR) & LSR_TEMT); i++)
+        cpu_relax();
 }

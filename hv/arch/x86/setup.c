@@ -39,6 +39,7 @@ void arch_power_off(unsigned int value)
     /* QEMU's isa-debug-exit makes QEMU exit with (value << 1) | 1; Bochs
      * stops on "Shutdown" written to its port. On hardware both are
      * harmless, and the machine halts. */
+    serial_drain();
     outl(ISA_DEBUG_EXIT_PORT, value);
     for (const char *s = "Shutdown"; *s; s++)
         outb(BOCHS_SHUTDOWN_PORT, (uint8_t)*s);

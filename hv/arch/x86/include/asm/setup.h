@@ -32,6 +32,7 @@ struct cpu_features {
 extern struct cpu_features cpu_features;
 
 void serial_init(void);
+void serial_drain(void);               /* wait until the UART has sent everything */
 void cpu_init(void);                   /* features, EFER.NXE, CR4, XCR0 */
 void memory_init(struct boot_info *bi); /* frame table, allocator */
 void paging_init(void);                /* final page tables, W^X */
