@@ -81,7 +81,9 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
     if (opt->poweroff) {
         printk("hv: power off (domain 0: %s, code %u)\n", nr ? reason_names[reason] : "none",
                code);
-        arch_power_off((reason << 5) | (code & 31));
+        /* Five bits for the code: larger ones saturate, so a failure never
+         * reads as success. */
+        arch_power_off((reason << 5) | MIN(code, 31u));
     }
     printk("hv: halting (add 'poweroff' to the command line to power off instead)\n");
     arch_halt();

@@ -361,6 +361,6 @@ int64_t do_sched_op(struct vcpu *v, const uint64_t args[6])
     case HV_SCHED_yield:
         return 0;
     default:
-        return -HV_EINVAL;
+        return -HV_ENOSYS;
     }
 }

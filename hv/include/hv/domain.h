@@ -78,7 +78,8 @@ struct vcpu_exit {
  * Build a domain from a 64-bit ELF image: populate memory_size bytes, load
  * the image, write the start-info tree with cmdline, set up the boot vCPU.
  * On failure everything is undone, *why says what was wrong, and the return
- * is -HV_ENOEXEC, -HV_ENOMEM or -HV_EINVAL. On success *out is a domain in
+ * is -HV_ENOEXEC, -HV_E2BIG or -HV_ERANGE (a bad image, see elf_check()),
+ * -HV_ENOMEM, -HV_EINVAL (bad memory size) or -HV_EFAULT. On success *out is a domain in
  * DOMAIN_RUNNING state.
  */
 int domain_create_from_elf(uint32_t id, const char *name, const void *image, size_t size,
@@ -99,8 +100,8 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_destroy(struct domain *d);
 
 /* Copy between hypervisor memory and d's guest-physical memory. Fails with
- * -HV_EFAULT (nothing or part copied) if any byte is not mapped, or not
- * writable for copy_to_guest. */
+ * -HV_EFAULT, having copied nothing, if any byte is not mapped (or not
+ * writable, for copy_to_guest and clear_guest). */
 int copy_from_guest(struct domain *d, void *dst, uint64_t gpa, size_t len) __must_check;
 int copy_to_guest(struct domain *d, uint64_t gpa, const void *src, size_t len) __must_check;
 int clear_guest(struct domain *d, uint64_t gpa, size_t len) __must_check;

@@ -45,6 +45,8 @@ enum hv_hypercall_number {
  *   HV_SCHED_shutdown: arg1 = reason (HV_SHUTDOWN_*), arg2 = exit code.
  *                      Does not return on success.
  *   HV_SCHED_yield:    give up the CPU; returns 0.
+ * An unknown cmd gets -HV_ENOSYS; a bad reason or a code wider than 32 bits
+ * gets -HV_EINVAL.
  */
 #define HV_SCHED_shutdown 0
 #define HV_SCHED_yield 1

@@ -45,9 +45,11 @@
  *   xcr0   = x87 | SSE; the guest may enable more with XSETBV if CPUID says so
  *   x87/SSE state as after FNINIT, MXCSR = 0x1f80
  *
- * Until the guest loads an IDT with a non-zero limit, any exception it takes
- * is fatal: the hypervisor kills the domain and reports the vector, RIP,
- * error code and faulting address. A triple fault also kills the domain.
+ * Until the guest loads an IDT with a non-zero limit, the faults it takes are
+ * fatal: the hypervisor kills the domain and reports the vector, RIP, error
+ * code and faulting address. The hypervisor notices a new IDT at the guest's
+ * next exit (a hypercall will do). A triple fault also kills the domain, and
+ * so does HLT while nothing exists that could wake the vCPU.
  *
  * Start-info device tree (flattened device tree, version 17, at rdi). Cells
  * are big-endian as in every FDT; addresses and sizes use two cells.
