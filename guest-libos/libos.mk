@@ -9,8 +9,10 @@ LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/kernel/start.c \
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))
 LIBOS_LD := guest-libos/arch/x86_64/guest.ld
 
+# The library OS's own C headers first, then those it shares with the
+# hypervisor (string.h, limits.h: BSD-licensed for that reason).
 GUEST_CFLAGS := $(FREESTANDING) -Ihv/include -Iguest-libos/include \
-	-Iguest-libos/include/libc -I$(FDT_INCLUDE)
+	-Iguest-libos/include/libc -Ihv/include/libc -I$(FDT_INCLUDE)
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -T $(LIBOS_LD)
 

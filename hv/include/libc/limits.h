@@ -1,5 +1,5 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
-/* Integer limits for the freestanding build (libfdt includes this). */
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Integer limits for the freestanding builds (libfdt includes this). */
 #ifndef HV_LIBC_LIMITS_H
 #define HV_LIBC_LIMITS_H
 

@@ -1,8 +1,8 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The string functions the hypervisor (and libfdt, linked into it) use,
- * implemented in hv/common/string.c. Only the freestanding build sees this
- * header; host builds use the C library's.
+ * The string functions of the freestanding builds: the hypervisor, the
+ * library OS and libfdt (linked into both), implemented in
+ * hv/common/string.c. Host builds use the C library's.
  */
 #ifndef HV_LIBC_STRING_H
 #define HV_LIBC_STRING_H
