@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Host unit tests: each test links the hv/common file under test with the
-# host shim and cmocka, built with ASan and UBSan so that any memory or
+# Host unit tests: each test links the hv/common file under test with
+# hv/common/printk.c, the host's side of hv/arch.h (host_arch.c) and cmocka, built with ASan and UBSan so that any memory or
 # arithmetic error fails the test. Host objects live under $(BUILD)/host/,
 # apart from the freestanding ones, and see the C library's headers rather
 # than hv/include/libc.
@@ -11,7 +11,7 @@ UNIT_CFLAGS := -std=gnu11 -O1 -g -fsanitize=address,undefined -fno-sanitize-reco
 UNIT_LDFLAGS := -fsanitize=address,undefined
 UNIT_LIBS := -lcmocka
 
-UNIT_SHIM := $(BUILD)/host/tests/unit/host_shim.o
+UNIT_SHIM := $(BUILD)/host/tests/unit/host_arch.o $(BUILD)/host/hv/common/printk.o
 
 # test name -> the hv/common file it tests
 UNIT_NAMES := page_alloc elf cmdline vsnprintf
