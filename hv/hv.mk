@@ -8,7 +8,8 @@
 # gives the addresses, tools/hvsyms.sh writes them as data, the second link places
 # that data after all code so no code address moves.
 
-HV_COMMON := boot cmdline console domain elf heap hypercall page_alloc printk \
+HV_COMMON := boot cmdline console domain domain_build elf guest_access heap hypercall \
+	page_alloc printk sched vcpu \
 	string vsnprintf
 HV_X86 := boot/head.S boot/multiboot.c apic.c cpu.c gdt.c guest_build.c hvm.c \
 	memory.c p2m.c paging.c serial.c setup.c symbols.c time.c traps.c traps_entry.S

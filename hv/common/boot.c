@@ -1,20 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The boot domains: each boot module becomes a domain (the first is domain
- * 0) and runs until it stops; then the next. A module that is not a valid
- * image, or a domain that crashes, is reported and the others still run.
- * At the end the frame accounting must balance exactly, and the machine
- * powers off with domain 0's shutdown reason and code, or halts.
+ * 0) and all of them run at once under the scheduler. A module that is not
+ * a valid image is reported and the others still run. As each domain stops
+ * it is reported and destroyed; when none is left, the frame accounting
+ * must balance exactly, and the machine powers off with domain 0's
+ * shutdown reason and code, or halts.
  */
 #include <hv/arch.h>
 #include <hv/boot.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
+#include <hv/sched.h>
 #include <public/hv.h>
 #include <string.h>
 
 static const char *const reason_names[] = {"poweroff", "reboot", "crash"};
+static unsigned int dom0_reason = HV_SHUTDOWN_crash, dom0_code;
 
 /* "path/to/hello.elf args" -> name "hello" */
 static void image_name(const char *cmdline, char *name, size_t size)
@@ -37,20 +40,32 @@ static void image_name(const char *cmdline, char *name, size_t size)
         memcpy(name, "domain", 7);
 }
 
+void domain_stopped(struct domain *d)
+{
+    printk("hv: d%u (%s) stopped: %s, code %u\n", d->id, d->name,
+           reason_names[d->shutdown_reason], d->shutdown_code);
+    if (d->id == 0) {
+        dom0_reason = d->shutdown_reason;
+        dom0_code = d->shutdown_code;
+    }
+    domain_destroy(d);
+}
+
 void boot_run_domains(const struct boot_image *images, unsigned int nr,
                       const struct hv_options *opt)
 {
     uint64_t free_before = page_alloc_free_frames();
-    unsigned int reason = HV_SHUTDOWN_crash, code = 0;
+    struct domain *built[DOMAIN_MAX];
+    unsigned int nr_built = 0;
 
     if (!nr)
         printk(LOG_ERR "hv: no boot modules: nothing to run. Give the hypervisor a 64-bit ELF "
                        "image as a module (qemu -initrd hello.elf, or GRUB's module2)\n");
-    for (unsigned int i = 0; i < nr; i++) {
+    for (unsigned int i = 0; i < nr && i < DOMAIN_MAX; i++) {
         uint64_t mem = i == 0 ? opt->dom0_mem : opt->domu_mem;
         struct domain *d;
         const char *why;
-        char name[32];
+        char name[DOMAIN_NAME_MAX];
         int err;
 
         image_name(images[i].cmdline, name, sizeof(name));
@@ -62,15 +77,12 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
             continue;
         }
         printk("hv: d%u (%s): %lu MiB, started\n", i, name, mem >> 20);
-        domain_run(d);
-        printk("hv: d%u (%s) stopped: %s, code %u\n", i, name, reason_names[d->shutdown_reason],
-               d->shutdown_code);
-        if (i == 0) {
-            reason = d->shutdown_reason;
-            code = d->shutdown_code;
-        }
-        domain_destroy(d);
+        built[nr_built++] = d;
     }
+    /* Start them together, once all are built. */
+    for (unsigned int i = 0; i < nr_built; i++)
+        domain_unpause(built[i]);
+    sched_run();
 
     if (page_alloc_free_frames() != free_before)
         panic("frame accounting: %lu frames free before the domains, %lu after", free_before,
@@ -79,11 +91,11 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
         panic("the frame allocator's audit failed");
     printk("hv: all domains have stopped; every frame was returned (%lu free)\n", free_before);
     if (opt->poweroff) {
-        printk("hv: power off (domain 0: %s, code %u)\n", nr ? reason_names[reason] : "none",
-               code);
+        printk("hv: power off (domain 0: %s, code %u)\n",
+               nr ? reason_names[dom0_reason] : "none", dom0_code);
         /* Five bits for the code: larger ones saturate, so a failure never
          * reads as success. */
-        arch_power_off((reason << 5) | MIN(code, 31u));
+        arch_power_off((dom0_reason << 5) | MIN(dom0_code, 31u));
     }
     printk("hv: halting (add 'poweroff' to the command line to power off instead)\n");
     arch_halt();

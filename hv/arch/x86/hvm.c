@@ -81,24 +81,40 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
     hvm->vcpu_run(v, exit);
 }
 
+uint64_t arch_vcpu_rip(struct vcpu *v)
+{
+    return hvm->vcpu_rip(v);
+}
+
 void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result)
 {
     hvm->hypercall_return(v, result);
 }
 
+/* Components XSAVE/XRSTOR may touch: what the policy offers, so the area
+ * (one page) always has room, whatever the guest managed to enable. */
 static void fpu_save(struct vcpu *v)
 {
-    if (cpu_features.xsave)
-        __asm__ volatile("xsave64 (%0)" ::"r"(v->arch->fpu), "a"(~0u), "d"(~0u) : "memory");
-    else
+    uint32_t lo = (uint32_t)cpu_features.xcr0, hi = (uint32_t)(cpu_features.xcr0 >> 32);
+
+    if (cpu_features.xsave) {
+        /* The guest's XCR0 is live while it runs; XSETBV is intercepted,
+         * but QEMU's emulation does not honour that intercept, so read the
+         * register rather than trust the copy. */
+        v->arch->xcr0 = (xgetbv(0) & cpu_features.xcr0) | XCR0_X87;
+        __asm__ volatile("xsave64 (%0)" ::"r"(v->arch->fpu), "a"(lo), "d"(hi) : "memory");
+    } else {
         __asm__ volatile("fxsave64 (%0)" ::"r"(v->arch->fpu) : "memory");
+    }
 }
 
 static void fpu_restore(struct vcpu *v)
 {
     if (cpu_features.xsave) {
         xsetbv(0, v->arch->xcr0);
-        __asm__ volatile("xrstor64 (%0)" ::"r"(v->arch->fpu), "a"(~0u), "d"(~0u) : "memory");
+        __asm__ volatile("xrstor64 (%0)" ::"r"(v->arch->fpu), "a"((uint32_t)cpu_features.xcr0),
+                         "d"((uint32_t)(cpu_features.xcr0 >> 32))
+                         : "memory");
     } else {
         __asm__ volatile("fxrstor64 (%0)" ::"r"(v->arch->fpu) : "memory");
     }

@@ -6,6 +6,7 @@
  */
 #include <asm/apic.h>
 #include <asm/setup.h>
+#include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -64,6 +65,27 @@ uint64_t arch_time_ns(void)
     return (uint64_t)(((unsigned __int128)(rdtsc() - tsc_at_boot) * 1000000000u) / tsc_hz);
 }
 
+void arch_timer_set(uint64_t deadline)
+{
+    uint64_t now = arch_time_ns();
+
+    if (deadline == UINT64_MAX)
+        lapic_timer_oneshot(0);
+    else
+        lapic_timer_oneshot(deadline > now ? deadline - now : 1);
+}
+
+void arch_idle(void)
+{
+    /* sti takes effect after hlt begins, so no interrupt slips in between. */
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+static void timer_interrupt(unsigned int vector)
+{
+    /* Nothing to do here: the scheduler looks at the time when it runs. */
+}
+
 void time_init(void)
 {
     const char *how = "measured against the PIT";
@@ -83,6 +105,7 @@ void time_init(void)
     ticks = start - lapic_timer_current();
     lapic_timer_hz = ticks * 100;
 
+    trap_set_irq_handler(VECTOR_TIMER, timer_interrupt);
     printk("hv: time: TSC %lu.%03lu MHz (%s%s), LAPIC timer %lu.%03lu MHz\n",
            tsc_hz / 1000000, tsc_hz / 1000 % 1000, how,
            cpu_features.invariant_tsc ? ", invariant" : "", lapic_timer_hz / 1000000,

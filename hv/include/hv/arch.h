@@ -37,6 +37,13 @@ const char *arch_exception_name(unsigned int vector);
 /* Nanoseconds since boot. */
 uint64_t arch_time_ns(void);
 
+/* Interrupt this CPU at system time deadline (ns), or never (UINT64_MAX).
+ * Only the latest call counts. */
+void arch_timer_set(uint64_t deadline);
+
+/* Wait, with interrupts on, until an interrupt has been taken. */
+void arch_idle(void);
+
 /* p2m permissions */
 #define P2M_R (1u << 0)
 #define P2M_W (1u << 1)
@@ -77,6 +84,9 @@ void arch_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg);
  * and I/O accesses, host interrupts) do not come back here.
  */
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
+
+/* v's instruction pointer (for diagnostics). */
+uint64_t arch_vcpu_rip(struct vcpu *v);
 
 /* Complete the hypercall that v exited with: set its result, step past the
  * hypercall instruction. */

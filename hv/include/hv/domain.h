@@ -9,39 +9,74 @@
 
 #include <hv/types.h>
 
+/*
+ * Lifecycle. Transitions are checked (domain_set_state); anything else is a
+ * hypervisor bug:
+ *   BUILDING -> PAUSED          built, not yet started
+ *   PAUSED <-> RUNNING          pause_count drops to 0 / rises from 0
+ *   PAUSED, RUNNING -> SHUTDOWN the guest stopped itself, or was killed;
+ *                               shutdown_reason and shutdown_code say why
+ *   any but DEAD -> DYING       destruction started; frames are returned
+ *   DYING -> DEAD               everything is returned; the id is free
+ */
 enum domain_state {
-    DOMAIN_BUILDING, /* memory and vCPUs being set up */
+    DOMAIN_BUILDING,
+    DOMAIN_PAUSED,
     DOMAIN_RUNNING,
-    DOMAIN_SHUTDOWN, /* stopped: shutdown_reason and shutdown_code say why */
+    DOMAIN_SHUTDOWN,
+    DOMAIN_DYING,
+    DOMAIN_DEAD,
+};
+
+enum vcpu_state {
+    VCPU_OFFLINE,  /* not started, or its domain is not running */
+    VCPU_RUNNABLE, /* on a run queue */
+    VCPU_RUNNING,  /* on a physical CPU now */
+    VCPU_BLOCKED,  /* waiting for an event or its timer */
 };
 
 #define CONSOLE_LINE_MAX 160
+#define DOMAIN_NAME_MAX 32
+#define NO_TIMER UINT64_MAX
 
 struct vcpu {
     struct domain *domain;
     unsigned int id;
-    bool blocked;             /* halted until an event arrives */
+    enum vcpu_state state;
+    unsigned int processor;   /* the physical CPU it runs on (affinity) */
+    uint64_t timer_deadline;  /* system time (ns) of its one-shot timer, or NO_TIMER */
+    uint64_t cpu_time_ns;     /* time spent running, by the scheduler's accounting */
+    int64_t budget_ns;        /* scheduler: what is left of this round's share */
+    struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
 };
 
 struct domain {
     uint32_t id;
     enum domain_state state;
-    unsigned int shutdown_reason; /* HV_SHUTDOWN_* */
+    bool privileged;              /* the control domain */
+    unsigned int pause_count;     /* > 0: paused */
+    unsigned int shutdown_reason; /* HV_SHUTDOWN_*, valid from DOMAIN_SHUTDOWN */
     unsigned int shutdown_code;
-    uint64_t memory_size;   /* bytes of guest-physical memory */
-    uint64_t nr_frames;     /* frames this domain owns */
-    char name[32];
-    struct vcpu *vcpu0;
+    unsigned int weight;          /* CPU share relative to other domains */
+    uint64_t memory_size;         /* bytes of guest-physical memory */
+    uint64_t nr_frames;           /* frames this domain owns */
+    unsigned int max_vcpus;
+    struct vcpu *vcpu[32];        /* HV_MAX_VCPUS */
+    char name[DOMAIN_NAME_MAX];
     struct arch_domain *arch;
     size_t console_len;
     char console_line[CONSOLE_LINE_MAX];
 };
 
+#define DOMAIN_MAX 64             /* domains at once, including dom0 */
+#define DOMAIN_DEFAULT_WEIGHT 256
+
 /* Why arch_vcpu_run() returned. */
 enum vcpu_exit_reason {
     EXIT_HYPERCALL,     /* hypercall: nr and args */
     EXIT_HALT,          /* the vCPU waits for an event */
+    EXIT_INTERRUPT,     /* a host interrupt was taken: time to reschedule? */
     EXIT_NPF,           /* access to guest-physical memory with no mapping */
     EXIT_EXCEPTION,     /* an exception the guest cannot handle itself */
     EXIT_TRIPLE_FAULT,  /* the guest shut its vCPU down */
@@ -86,18 +121,41 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
                            uint64_t memory_size, const char *cmdline, struct domain **out,
                            const char **why) __must_check;
 
-/* Run d's vCPU until the domain stops. */
-void domain_run(struct domain *d);
+/*
+ * Create domain id in DOMAIN_BUILDING state, paused, with memory_size bytes
+ * of zeroed memory (a multiple of 2 MiB, at least HV_GUEST_MIN_MEMORY) and
+ * nr_vcpus vCPUs (not yet set up to run). Returns 0, -HV_EINVAL, -HV_EEXIST
+ * (the id is taken) or -HV_ENOMEM; on failure nothing is left behind.
+ */
+int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned int nr_vcpus,
+                  struct domain **out) __must_check;
 
-/* Stop d with reason and code (HV_SHUTDOWN_*). */
+/* The domain with this id, or NULL. */
+struct domain *domain_lookup(uint32_t id);
+
+/* Start d (PAUSED -> RUNNING) when nothing else holds it paused. */
+void domain_unpause(struct domain *d);
+void domain_pause(struct domain *d);
+
+/* Stop d with reason and code (HV_SHUTDOWN_*): its vCPUs stop running.
+ * Calls the boot code's hook (domain_stopped) so it can react. */
 void domain_shutdown(struct domain *d, unsigned int reason, unsigned int code);
+
+/* Called once a domain reaches DOMAIN_SHUTDOWN (boot.c). */
+void domain_stopped(struct domain *d);
+
+/* Handle one exit of v: a hypercall, or the guest's death (vcpu.c). */
+void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit);
 
 /* Kill d for misbehaving: print the diagnostic (a printf format) and stop it
  * as crashed. Never affects the hypervisor or any other domain. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
-/* Free everything d owns, then d itself. */
+/* Free everything d owns, then d itself; d must not be running. */
 void domain_destroy(struct domain *d);
+
+/* Number of domains that exist (in any state but DEAD). */
+unsigned int domain_count(void);
 
 /* Copy between hypervisor memory and d's guest-physical memory. Fails with
  * -HV_EFAULT, having copied nothing, if any byte is not mapped (or not

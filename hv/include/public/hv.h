@@ -11,6 +11,7 @@
 
 #include "errno.h"
 #include "hypercall.h"
+#include "shared_info.h"
 #include "start_info.h"
 
 #endif

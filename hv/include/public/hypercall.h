@@ -44,12 +44,18 @@ enum hv_hypercall_number {
  * sched_op(IN cmd, IN arg1, IN arg2).
  *   HV_SCHED_shutdown: arg1 = reason (HV_SHUTDOWN_*), arg2 = exit code.
  *                      Does not return on success.
- *   HV_SCHED_yield:    give up the CPU; returns 0.
+ *   HV_SCHED_yield:    give up the CPU to the other runnable vCPUs; returns 0.
+ *   HV_SCHED_block:    sleep until an event or this vCPU's timer; returns 0.
+ *   HV_SCHED_set_timer: arm this vCPU's one-shot timer for system time
+ *                      arg1 (nanoseconds since boot, see shared_info.h);
+ *                      0 cancels it. A timer in the past fires at once.
  * An unknown cmd gets -HV_ENOSYS; a bad reason or a code wider than 32 bits
  * gets -HV_EINVAL.
  */
 #define HV_SCHED_shutdown 0
 #define HV_SCHED_yield 1
+#define HV_SCHED_block 2
+#define HV_SCHED_set_timer 3
 
 #define HV_SHUTDOWN_poweroff 0 /* the application finished; code is its status */
 #define HV_SHUTDOWN_reboot 1   /* asks to be restarted */

@@ -235,6 +235,11 @@ static void svm_hypercall_return(struct vcpu *v, int64_t result)
     skip_instruction(vmcb, 3);
 }
 
+static uint64_t svm_vcpu_rip(struct vcpu *v)
+{
+    return svm_of(v)->vmcb->rip;
+}
+
 /* Guest EFER writes: SCE, LME, NXE may change (LME only with paging off);
  * SVME stays set underneath, invisible to the guest. */
 static bool efer_write(struct vmcb *vmcb, uint64_t value)
@@ -286,7 +291,8 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
     case VMEXIT_NMI:
     case VMEXIT_SMI:
         irq_poll();
-        return false;
+        exit->reason = EXIT_INTERRUPT;
+        return true;
     case VMEXIT_VMMCALL:
         exit->reason = EXIT_HYPERCALL;
         exit->hypercall.nr = vmcb->rax;
@@ -415,6 +421,7 @@ const struct hvm_ops svm_ops = {
     .vcpu_set_boot_state = svm_vcpu_set_boot_state,
     .vcpu_run = svm_vcpu_run,
     .hypercall_return = svm_hypercall_return,
+    .vcpu_rip = svm_vcpu_rip,
     .p2m_leaf = npt_leaf,
     .p2m_table = npt_table,
     .p2m_present = npt_present,

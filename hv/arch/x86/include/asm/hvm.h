@@ -40,6 +40,7 @@ struct hvm_ops {
     void (*vcpu_set_boot_state)(struct vcpu *v, uint64_t entry, uint64_t arg);
     void (*vcpu_run)(struct vcpu *v, struct vcpu_exit *exit);
     void (*hypercall_return)(struct vcpu *v, int64_t result);
+    uint64_t (*vcpu_rip)(struct vcpu *v);
     /* p2m leaf and table formats differ between NPT and EPT */
     uint64_t (*p2m_leaf)(mfn_t mfn, unsigned int perms, bool large);
     uint64_t (*p2m_table)(mfn_t mfn);

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What happens when a vCPU exits to common code: hypercalls are dispatched,
+ * HLT blocks the vCPU, a host interrupt just lets the scheduler look again,
+ * and anything else is the guest's fault and kills its domain with a
+ * diagnostic. Also sched_op, the hypercall for a vCPU's own scheduling.
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/sched.h>
+#include <public/hv.h>
+
+static void report_exit(struct domain *d, const struct vcpu_exit *e)
+{
+    switch (e->reason) {
+    case EXIT_NPF:
+        domain_crash(d, "nested page fault: %s guest-physical %#lx, which is not mapped, at rip %#lx",
+                     e->npf.fetch ? "instruction fetch from" : e->npf.write ? "write to" : "read of",
+                     e->npf.gpa, e->rip);
+        break;
+    case EXIT_EXCEPTION: {
+        char detail[64] = "";
+
+        if (e->exception.vector == 14)
+            snprintf(detail, sizeof(detail), ", error code %#x, address %#lx",
+                     e->exception.error_code, e->exception.cr2);
+        else if (e->exception.has_error_code)
+            snprintf(detail, sizeof(detail), ", error code %#x", e->exception.error_code);
+        domain_crash(d, "exception %u (%s) at rip %#lx%s, before the guest set up an IDT",
+                     e->exception.vector, arch_exception_name(e->exception.vector), e->rip,
+                     detail);
+        break;
+    }
+    case EXIT_TRIPLE_FAULT:
+        domain_crash(d, "triple fault at rip %#lx", e->rip);
+        break;
+    case EXIT_INVALID_STATE:
+        domain_crash(d, "the CPU refused the vCPU's state (invalid VM entry) at rip %#lx", e->rip);
+        break;
+    default:
+        domain_crash(d, "unexpected exit %#lx (info %#lx %#lx) at rip %#lx", e->unhandled.code,
+                     e->unhandled.info1, e->unhandled.info2, e->rip);
+        break;
+    }
+}
+
+/* Block v (HLT, or sched_op block) if anything could ever wake it; if
+ * nothing could, the domain is stuck for good: stop it with a diagnostic. */
+static void block_or_crash(struct vcpu *v, const char *how, uint64_t rip)
+{
+    /* Only a timer can wake a vCPU yet. */
+    if (v->timer_deadline == NO_TIMER) {
+        domain_crash(v->domain, "%s at rip %#lx with nothing to wake it", how, rip);
+        return;
+    }
+    vcpu_block(v);
+}
+
+void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit)
+{
+    struct domain *d = v->domain;
+    int64_t ret;
+
+    switch (exit->reason) {
+    case EXIT_INTERRUPT:
+        return;
+    case EXIT_HYPERCALL:
+        ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
+        if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED)
+            arch_vcpu_hypercall_return(v, ret);
+        return;
+    case EXIT_HALT:
+        block_or_crash(v, "halted", exit->rip);
+        return;
+    default:
+        report_exit(d, exit);
+        return;
+    }
+}
+
+/* sched_op(cmd, arg1, arg2) */
+int64_t do_sched_op(struct vcpu *v, const uint64_t args[6])
+{
+    switch (args[0]) {
+    case HV_SCHED_shutdown:
+        if (args[1] > HV_SHUTDOWN_MAX || args[2] > UINT32_MAX)
+            return -HV_EINVAL;
+        domain_shutdown(v->domain, (unsigned int)args[1], (unsigned int)args[2]);
+        return 0;
+    case HV_SCHED_yield:
+        vcpu_yield(v);
+        return 0;
+    case HV_SCHED_block:
+        block_or_crash(v, "blocked", arch_vcpu_rip(v));
+        return 0;
+    case HV_SCHED_set_timer:
+        vcpu_set_timer(v, args[1] ? args[1] : NO_TIMER);
+        return 0;
+    default:
+        return -HV_ENOSYS;
+    }
+}
+
+void sched_timer_fired(struct vcpu *v)
+{
+    /* The timer VIRQ comes with event channels; waking is enough until then. */
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The scheduler: one run queue per physical CPU, weighted shares by deficit
+ * round robin, blocking and waking, one-shot timers per vCPU, and no tick:
+ * the CPU's timer is programmed for the next event that matters (the end of
+ * the running vCPU's share, or the earliest vCPU timer) and the idle CPU
+ * halts until then. Every operation on the hot path (wake, block, yield,
+ * pick) is O(1); arming a timer is O(timers on the CPU).
+ *
+ * Each vCPU gets, per round, a budget of weight * SCHED_NS_PER_WEIGHT; it
+ * runs until the budget is spent, it blocks or it yields, then the next
+ * runnable vCPU runs. Over a round, CPU time is shared in proportion to the
+ * weights.
+ *
+ * Locking: none yet; one physical CPU runs the scheduler.
+ */
+#ifndef HV_SCHED_H
+#define HV_SCHED_H
+
+#include <hv/domain.h>
+
+#define SCHED_NS_PER_WEIGHT 39063ull /* weight 256 (the default): 10 ms */
+
+/* Make v runnable if it is blocked or offline and its domain is running. */
+void vcpu_wake(struct vcpu *v);
+
+/* The running vCPU v waits until vcpu_wake() (an event) or its timer. */
+void vcpu_block(struct vcpu *v);
+
+/* v goes to the back of its run queue, keeping its budget. */
+void vcpu_yield(struct vcpu *v);
+
+/* Take v off the CPU (its domain paused or stopped): state OFFLINE. */
+void vcpu_sleep(struct vcpu *v);
+
+/* Arm v's one-shot timer for system time deadline (ns); NO_TIMER stops it.
+ * When it fires, sched_timer_fired(v) runs and v wakes. */
+void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
+
+/* What a fired timer does besides waking the vCPU (time.c: the timer VIRQ). */
+void sched_timer_fired(struct vcpu *v);
+
+/* This CPU's scheduling loop. Returns when no domain is left. */
+void sched_run(void);
+
+#endif
