@@ -32,6 +32,27 @@ $(BUILD)/host/%.o: %.c
 $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprintf \
 	-Dsnprintf=hv_test_snprintf
 
+# Tests of the hypervisor core (domains, scheduler, hypercalls) link all of
+# hv/common that runs on the host, over the host machine (host_machine.c).
+CORE_NAMES := domain sched
+CORE_COMMON := console domain domain_build elf guest_access heap hypercall page_alloc \
+	printk sched vcpu
+CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
+	$(patsubst %,$(BUILD)/host/hv/common/%.o,$(CORE_COMMON))
+UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES))
+.SECONDARY: $(CORE_OBJS)
+
+# libfdt for the builder; its headers come through FDT_INCLUDE.
+$(BUILD)/host/hv/common/domain_build.o: UNIT_CFLAGS += -I$(FDT_INCLUDE)
+$(BUILD)/host/hv/common/domain_build.o: | $(FDT_INCLUDE)/libfdt.h
+
+$(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES)): $(BUILD)/tests/unit/test_%: \
+		$(BUILD)/host/tests/unit/test_%.o $(CORE_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
+$(filter-out $(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES)),$(UNIT_TESTS)): \
 $(BUILD)/tests/unit/test_%: $(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/hv/common/%.o \
 		$(UNIT_SHIM)
 	$(call msg,HOSTLD,$@)

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The host implementation of hv/include/hv/arch.h (see host_machine.h).
+ * The p2m is a flat array per domain indexed by guest frame number, long
+ * enough for HOST_GFN_LIMIT frames: test domains are small.
+ */
+#include "host_machine.h"
+
+#include <hv/arch.h>
+#include <hv/heap.h>
+#include <hv/page_alloc.h>
+#include <public/errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HOST_GFN_LIMIT (1u << 16) /* 256 MiB of guest-physical space */
+#define ENTRY_PRESENT (1ull << 63)
+#define ENTRY_HEAD (1ull << 62)  /* first frame of a mapping; order below */
+#define ENTRY_ORDER_SHIFT 56
+#define ENTRY_PERMS_SHIFT 48
+#define ENTRY_MFN_MASK ((1ull << 48) - 1)
+
+struct arch_domain {
+    uint64_t *p2m; /* HOST_GFN_LIMIT entries */
+};
+
+struct arch_vcpu {
+    uint64_t rip;
+    int64_t result;
+};
+
+static uint8_t *arena;
+static struct page_info *frame_table;
+static uint64_t arena_frames;
+uint64_t host_time_ns;
+uint64_t host_timer_deadline = UINT64_MAX;
+void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
+
+void host_machine_init(uint64_t nr_frames)
+{
+    free(arena);
+    free(frame_table);
+    arena = aligned_alloc(PAGE_SIZE, nr_frames * PAGE_SIZE);
+    frame_table = calloc(nr_frames, sizeof(*frame_table));
+    if (!arena || !frame_table)
+        abort();
+    arena_frames = nr_frames;
+    if (page_alloc_init(frame_table, nr_frames) || page_alloc_add_range(_mfn(1), nr_frames - 1))
+        abort();
+    host_time_ns = 0;
+    host_timer_deadline = UINT64_MAX;
+    host_vcpu_script = NULL;
+    memset(host_stopped, 0, sizeof(host_stopped));
+}
+
+uint64_t host_free_frames(void)
+{
+    return page_alloc_free_frames();
+}
+
+void *arch_frame_virt(mfn_t mfn)
+{
+    if (mfn_x(mfn) >= arena_frames)
+        abort();
+    return arena + mfn_x(mfn) * PAGE_SIZE;
+}
+
+mfn_t arch_virt_frame(const void *p)
+{
+    return _mfn((uint64_t)((const uint8_t *)p - arena) / PAGE_SIZE);
+}
+
+void arch_console_write(const char *s, size_t len)
+{
+    fwrite(s, 1, len, stderr);
+}
+
+void arch_backtrace(void)
+{
+    /* ASan prints the real one when abort() lands. */
+}
+
+void arch_power_off(unsigned int value)
+{
+    fprintf(stderr, "power off (%#x)\n", value);
+    abort();
+}
+
+void arch_halt(void)
+{
+    abort();
+}
+
+const char *arch_exception_name(unsigned int vector)
+{
+    return vector == 6 ? "#UD invalid opcode" : "exception";
+}
+
+uint64_t arch_time_ns(void)
+{
+    return host_time_ns;
+}
+
+void arch_timer_set(uint64_t deadline)
+{
+    host_timer_deadline = deadline;
+}
+
+void arch_idle(void)
+{
+    /* Nothing else happens on the host: time jumps to the timer. */
+    if (host_timer_deadline == UINT64_MAX)
+        abort(); /* idle forever: the test would hang */
+    if (host_timer_deadline > host_time_ns)
+        host_time_ns = host_timer_deadline;
+}
+
+int arch_domain_create(struct domain *d)
+{
+    struct arch_domain *ad = calloc(1, sizeof(*ad));
+
+    if (!ad)
+        return -HV_ENOMEM;
+    ad->p2m = calloc(HOST_GFN_LIMIT, sizeof(uint64_t));
+    if (!ad->p2m) {
+        free(ad);
+        return -HV_ENOMEM;
+    }
+    d->arch = ad;
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
+{
+    if (!d->arch)
+        return;
+    for (uint64_t g = 0; g < HOST_GFN_LIMIT; g++) {
+        uint64_t e = d->arch->p2m[g];
+
+        if ((e & ENTRY_PRESENT) && (e & ENTRY_HEAD))
+            release(d, _mfn(e & ENTRY_MFN_MASK), (unsigned int)(e >> ENTRY_ORDER_SHIFT) & 0x3f);
+    }
+    free(d->arch->p2m);
+    free(d->arch);
+    d->arch = NULL;
+}
+
+int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)
+{
+    uint64_t g = gfn_x(gfn), n = 1ull << order;
+
+    if ((order != 0 && order != 9) || !IS_ALIGNED(g, n) || !IS_ALIGNED(mfn_x(mfn), n) ||
+        g + n > HOST_GFN_LIMIT)
+        return -HV_EINVAL;
+    for (uint64_t i = 0; i < n; i++)
+        if (d->arch->p2m[g + i] & ENTRY_PRESENT)
+            return -HV_EEXIST;
+    for (uint64_t i = 0; i < n; i++)
+        d->arch->p2m[g + i] = ENTRY_PRESENT | (i == 0 ? ENTRY_HEAD : 0) |
+                              ((uint64_t)order << ENTRY_ORDER_SHIFT) |
+                              ((uint64_t)perms << ENTRY_PERMS_SHIFT) | (mfn_x(mfn) + i);
+    return 0;
+}
+
+int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms)
+{
+    uint64_t e;
+
+    if (gfn_x(gfn) >= HOST_GFN_LIMIT)
+        return -HV_ENOENT;
+    e = d->arch->p2m[gfn_x(gfn)];
+    if (!(e & ENTRY_PRESENT))
+        return -HV_ENOENT;
+    *mfn = _mfn(e & ENTRY_MFN_MASK);
+    *perms = (unsigned int)(e >> ENTRY_PERMS_SHIFT) & 0xff;
+    return 0;
+}
+
+int arch_domain_build_boot(struct domain *d)
+{
+    return 0;
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    v->arch = calloc(1, sizeof(*v->arch));
+    return v->arch ? 0 : -HV_ENOMEM;
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    free(v->arch);
+    v->arch = NULL;
+}
+
+void arch_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    v->arch->rip = entry;
+}
+
+void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+    if (!host_vcpu_script)
+        abort();
+    memset(exit, 0, sizeof(*exit));
+    host_vcpu_script(v, exit);
+}
+
+uint64_t arch_vcpu_rip(struct vcpu *v)
+{
+    return v->arch->rip;
+}
+
+void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result)
+{
+    v->arch->result = result;
+    v->arch->rip += 3;
+}
+
+int64_t host_vcpu_result(const struct vcpu *v)
+{
+    return v->arch->result;
+}
+
+struct domain *host_domain(uint32_t id, uint64_t memory_size, unsigned int nr_vcpus)
+{
+    struct domain *d;
+
+    if (domain_create(id, "test", memory_size, nr_vcpus, &d))
+        abort();
+    domain_unpause(d);
+    return d;
+}
+
+/* What the boot code does when a domain stops: here, remember how it ended
+ * and destroy it. */
+struct host_stopped host_stopped[DOMAIN_MAX];
+
+void domain_stopped(struct domain *d)
+{
+    struct host_stopped *s = &host_stopped[d->id];
+
+    s->stopped = true;
+    s->reason = d->shutdown_reason;
+    s->code = d->shutdown_code;
+    s->cpu_time_ns = 0;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        s->cpu_time_ns += d->vcpu[i]->cpu_time_ns;
+    domain_destroy(d);
+}

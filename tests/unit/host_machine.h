@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A machine for hv/common on the host: RAM is a malloc'd arena of frames,
+ * each domain's p2m a table in host memory, time a counter the test moves,
+ * and vCPUs run scripts instead of guest code. Unit tests and fuzzers build
+ * domains, make hypercalls and audit the accounting against it exactly as
+ * the hypervisor does on x86.
+ */
+#ifndef TESTS_UNIT_HOST_MACHINE_H
+#define TESTS_UNIT_HOST_MACHINE_H
+
+#include <hv/domain.h>
+#include <hv/types.h>
+
+/* Start a machine of nr_frames frames (all free but frame 0), replacing any
+ * previous one. Everything the previous machine held is forgotten. */
+void host_machine_init(uint64_t nr_frames);
+
+/* Free frames now. */
+uint64_t host_free_frames(void);
+
+/* The simulated clock (ns), moved only by the test (and by arch_idle(),
+ * which jumps to the armed timer's deadline). */
+extern uint64_t host_time_ns;
+extern uint64_t host_timer_deadline; /* the last arch_timer_set() */
+
+/* What arch_vcpu_run() does on the host: the test's script fills *exit. */
+extern void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
+
+/* The result of v's last hypercall, as arch_vcpu_hypercall_return() set it. */
+int64_t host_vcpu_result(const struct vcpu *v);
+
+/* A domain with memory_size bytes and nr_vcpus vCPUs, created and
+ * unpaused (asserts on failure). */
+struct domain *host_domain(uint32_t id, uint64_t memory_size, unsigned int nr_vcpus);
+
+/* How each domain stopped (domain_stopped() fills this in and destroys the
+ * domain); cleared by host_machine_init(). */
+struct host_stopped {
+    bool stopped;
+    unsigned int reason, code;
+    uint64_t cpu_time_ns; /* all its vCPUs together */
+};
+extern struct host_stopped host_stopped[DOMAIN_MAX];
+
+#endif

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Unit tests of domains on the host machine: creation and its failures,
+ * the lifecycle, guest memory access, and the frame accounting, which must
+ * come back exactly to where it started after any number of domains.
+ */
+#include "unit.h"
+
+#include "host_machine.h"
+
+#include <hv/domain.h>
+#include <hv/page_alloc.h>
+#include <public/hv.h>
+#include <string.h>
+
+#define MIB (1ull << 20)
+
+static int setup(void **state)
+{
+    host_machine_init(8192); /* 32 MiB */
+    return 0;
+}
+
+static void test_create_destroy_returns_every_frame(void **state)
+{
+    uint64_t before = host_free_frames();
+
+    for (int i = 0; i < 1000; i++) {
+        struct domain *d;
+
+        assert_int_equal(domain_create((uint32_t)(i % 7), "cycle", 4 * MIB, 2, &d), 0);
+        assert_int_equal(d->nr_frames, 4 * MIB / PAGE_SIZE);
+        assert_int_equal(host_free_frames(), before - d->nr_frames - 3 /* domain, 2 vCPUs */);
+        domain_unpause(d);
+        domain_destroy(d);
+        assert_int_equal(host_free_frames(), before);
+    }
+    assert_int_equal(page_alloc_audit(), 0);
+    assert_int_equal(domain_count(), 0);
+}
+
+static void test_create_rejects_bad_arguments(void **state)
+{
+    uint64_t before = host_free_frames();
+    struct domain *d = (void *)1;
+
+    assert_int_equal(domain_create(DOMAIN_MAX, "x", 4 * MIB, 1, &d), -HV_EINVAL);
+    assert_null(d);
+    assert_int_equal(domain_create(1, "x", 3 * MIB, 1, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 5 * MIB, 1, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 4 * MIB, 0, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 4 * MIB, HV_MAX_VCPUS + 1, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 64 * MIB, 1, &d), -HV_ENOMEM);
+    assert_int_equal(host_free_frames(), before);
+    assert_int_equal(domain_count(), 0);
+}
+
+static void test_create_out_of_memory_leaves_nothing(void **state)
+{
+    uint64_t before = host_free_frames(), need = 14 * MIB / PAGE_SIZE;
+    static mfn_t hog[8192];
+    unsigned int n = 0;
+    struct domain *b;
+
+    /* Leave room for the memory and the domain, but not for its vCPU: the
+     * quick check passes, then creation fails half-way. */
+    while (host_free_frames() > need + 1)
+        assert_int_equal(page_alloc(0, &hog[n++]), 0);
+    assert_int_equal(domain_create(2, "b", 14 * MIB, 1, &b), -HV_ENOMEM);
+    assert_null(b);
+    assert_int_equal(domain_count(), 0);
+    assert_int_equal(host_free_frames(), need + 1);
+    while (n)
+        assert_int_equal(page_free(hog[--n], 0), 0);
+    assert_int_equal(host_free_frames(), before);
+    assert_int_equal(page_alloc_audit(), 0);
+}
+
+static void test_duplicate_id_is_refused(void **state)
+{
+    struct domain *a, *b;
+
+    assert_int_equal(domain_create(3, "a", 4 * MIB, 1, &a), 0);
+    assert_int_equal(domain_create(3, "b", 4 * MIB, 1, &b), -HV_EEXIST);
+    assert_ptr_equal(domain_lookup(3), a);
+    domain_destroy(a);
+    assert_null(domain_lookup(3));
+}
+
+static void test_lifecycle(void **state)
+{
+    struct domain *d;
+
+    assert_int_equal(domain_create(0, "life", 4 * MIB, 2, &d), 0);
+    assert_int_equal(d->state, DOMAIN_BUILDING);
+    assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
+    domain_unpause(d);
+    assert_int_equal(d->state, DOMAIN_RUNNING);
+    assert_int_equal(d->vcpu[1]->state, VCPU_RUNNABLE);
+    domain_pause(d);
+    domain_pause(d);
+    assert_int_equal(d->state, DOMAIN_PAUSED);
+    assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
+    domain_unpause(d);
+    assert_int_equal(d->state, DOMAIN_PAUSED); /* still paused once */
+    domain_unpause(d);
+    assert_int_equal(d->state, DOMAIN_RUNNING);
+    domain_shutdown(d, HV_SHUTDOWN_reboot, 5);
+    assert_int_equal(d->state, DOMAIN_SHUTDOWN);
+    assert_int_equal(d->shutdown_reason, HV_SHUTDOWN_reboot);
+    assert_int_equal(d->shutdown_code, 5);
+    domain_unpause(d); /* no way back from shutdown */
+    assert_int_equal(d->state, DOMAIN_SHUTDOWN);
+    domain_destroy(d);
+}
+
+static void test_guest_access_is_bounded(void **state)
+{
+    struct domain *d = host_domain(0, 4 * MIB, 1);
+    char buf[64], back[64];
+
+    memset(buf, 0x5a, sizeof(buf));
+    assert_int_equal(copy_to_guest(d, 4 * MIB - sizeof(buf), buf, sizeof(buf)), 0);
+    assert_int_equal(copy_from_guest(d, back, 4 * MIB - sizeof(back), sizeof(back)), 0);
+    assert_memory_equal(buf, back, sizeof(buf));
+    /* A page boundary in the middle. */
+    assert_int_equal(copy_to_guest(d, PAGE_SIZE - 10, buf, sizeof(buf)), 0);
+    assert_int_equal(copy_from_guest(d, back, PAGE_SIZE - 10, sizeof(back)), 0);
+    assert_memory_equal(buf, back, sizeof(buf));
+    assert_int_equal(copy_to_guest(d, 4 * MIB - 1, buf, 2), -HV_EFAULT);
+    assert_int_equal(copy_from_guest(d, back, 4 * MIB, 1), -HV_EFAULT);
+    assert_int_equal(copy_from_guest(d, back, UINT64_MAX - 4, 8), -HV_EFAULT);
+    assert_int_equal(clear_guest(d, 0, 4 * MIB), 0);
+    assert_int_equal(copy_from_guest(d, back, 4 * MIB - sizeof(back), sizeof(back)), 0);
+    assert_int_equal(back[0], 0);
+    domain_destroy(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_create_destroy_returns_every_frame, setup),
+        cmocka_unit_test_setup(test_create_rejects_bad_arguments, setup),
+        cmocka_unit_test_setup(test_create_out_of_memory_leaves_nothing, setup),
+        cmocka_unit_test_setup(test_duplicate_id_is_refused, setup),
+        cmocka_unit_test_setup(test_lifecycle, setup),
+        cmocka_unit_test_setup(test_guest_access_is_bounded, setup),
+    };
+
+    return RUN_TESTS(tests);
+}
