@@ -153,6 +153,13 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
     err = arch_domain_create(d);
     if (!err)
         err = populate(d);
+    if (!err) {
+        mfn_t mfn;
+        unsigned int perms;
+
+        BUG_ON(arch_p2m_lookup(d, _gfn(HV_GUEST_SHARED_INFO_GPA >> PAGE_SHIFT), &mfn, &perms));
+        d->shared_info = arch_frame_virt(mfn);
+    }
     for (unsigned int i = 0; !err && i < nr_vcpus; i++) {
         struct vcpu *v = heap_alloc_page();
 

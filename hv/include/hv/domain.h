@@ -64,6 +64,10 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu *vcpu[32];        /* HV_MAX_VCPUS */
     char name[DOMAIN_NAME_MAX];
+    /* The hypervisor's view of the domain's shared-info page (a frame of
+     * its own memory at HV_GUEST_SHARED_INFO_GPA): written by the
+     * hypervisor, never trusted when read back. */
+    struct hv_shared_info *shared_info;
     struct arch_domain *arch;
     size_t console_len;
     char console_line[CONSOLE_LINE_MAX];
