@@ -13,6 +13,7 @@
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
 #include <hv/sched.h>
+#include <hv/time.h>
 #include <public/hv.h>
 #include <string.h>
 
@@ -159,6 +160,7 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
 
         BUG_ON(arch_p2m_lookup(d, _gfn(HV_GUEST_SHARED_INFO_GPA >> PAGE_SHIFT), &mfn, &perms));
         d->shared_info = arch_frame_virt(mfn);
+        time_publish_wallclock(d);
     }
     for (unsigned int i = 0; !err && i < nr_vcpus; i++) {
         struct vcpu *v = heap_alloc_page();

@@ -11,6 +11,7 @@
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/time.h>
 
 struct run_queue {
     struct vcpu *head, *tail;
@@ -165,6 +166,11 @@ void sched_run(void)
             continue;
         }
         arch_timer_set(MIN(deadline, now + (uint64_t)v->budget_ns));
+        if (!v->time_published) {
+            /* One CPU, one TSC scale: once per vCPU is enough. */
+            time_publish_vcpu(v);
+            v->time_published = true;
+        }
         v->state = VCPU_RUNNING;
         run_queue.current = v;
         arch_vcpu_run(v, &exit);

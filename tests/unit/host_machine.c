@@ -102,6 +102,21 @@ uint64_t arch_time_ns(void)
     return host_time_ns;
 }
 
+/* The host's "TSC" counts nanoseconds: scale 1:1 (mul 2^32 >> 1, shift 1). */
+void arch_time_scale(uint64_t *tsc, uint64_t *now, uint32_t *mul, int8_t *shift)
+{
+    *tsc = host_time_ns;
+    *now = host_time_ns;
+    *mul = 1u << 31;
+    *shift = 1;
+}
+
+void arch_wallclock(uint64_t *sec, uint32_t *nsec)
+{
+    *sec = 1700000000; /* a fixed date, for repeatable tests */
+    *nsec = 0;
+}
+
 void arch_timer_set(uint64_t deadline)
 {
     host_timer_deadline = deadline;

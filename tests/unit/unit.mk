@@ -36,7 +36,7 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 # hv/common that runs on the host, over the host machine (host_machine.c).
 CORE_NAMES := domain sched
 CORE_COMMON := console domain domain_build elf guest_access heap hypercall page_alloc \
-	printk sched vcpu
+	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
 	$(patsubst %,$(BUILD)/host/hv/common/%.o,$(CORE_COMMON))
 UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES))

@@ -37,6 +37,15 @@ const char *arch_exception_name(unsigned int vector);
 /* Nanoseconds since boot. */
 uint64_t arch_time_ns(void);
 
+/* How guests compute system time from their TSC: at TSC value *tsc the
+ * system time was *now, and ns = ((tsc_delta << shift, or >> -shift) * mul)
+ * >> 32 (the pvclock scale). */
+void arch_time_scale(uint64_t *tsc, uint64_t *now, uint32_t *mul, int8_t *shift);
+
+/* The wall clock at system time 0: seconds and nanoseconds since the Unix
+ * epoch (from the RTC at boot). */
+void arch_wallclock(uint64_t *sec, uint32_t *nsec);
+
 /* Interrupt this CPU at system time deadline (ns), or never (UINT64_MAX).
  * Only the latest call counts. */
 void arch_timer_set(uint64_t deadline);

@@ -46,6 +46,7 @@ struct vcpu {
     unsigned int processor;   /* the physical CPU it runs on (affinity) */
     uint64_t timer_deadline;  /* system time (ns) of its one-shot timer, or NO_TIMER */
     uint64_t cpu_time_ns;     /* time spent running, by the scheduler's accounting */
+    bool time_published;      /* its time record in shared info is current */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
