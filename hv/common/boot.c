@@ -48,7 +48,9 @@ void domain_stopped(struct domain *d)
         dom0_reason = d->shutdown_reason;
         dom0_code = d->shutdown_code;
     }
-    domain_destroy(d);
+    /* Boot domains go at once; the control domain reaps the ones it made. */
+    if (d->auto_destroy)
+        domain_destroy(d);
 }
 
 void boot_run_domains(const struct boot_image *images, unsigned int nr,
@@ -77,6 +79,8 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
             continue;
         }
         printk("hv: d%u (%s): %lu MiB, started\n", i, name, mem >> 20);
+        d->auto_destroy = true;
+        d->privileged = i == 0; /* the first boot domain is the control domain */
         built[nr_built++] = d;
     }
     /* Start them together, once all are built. */
@@ -84,6 +88,17 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
         domain_unpause(built[i]);
     sched_run();
 
+    /* Nothing runs any more: what is left (stopped or never started
+     * domains the control domain made) can go. */
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
+        struct domain *d = domain_lookup(id);
+
+        if (d) {
+            printk("hv: d%u (%s) left %s: destroyed\n", d->id, d->name,
+                   d->state == DOMAIN_SHUTDOWN ? "stopped" : "never started");
+            domain_destroy(d);
+        }
+    }
     if (page_alloc_free_frames() != free_before)
         panic("frame accounting: %lu frames free before the domains, %lu after", free_before,
               page_alloc_free_frames());

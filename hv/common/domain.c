@@ -34,6 +34,30 @@ unsigned int domain_count(void)
     return nr_domains;
 }
 
+bool domain_any_running(void)
+{
+    for (unsigned int i = 0; i < DOMAIN_MAX; i++)
+        if (domain_table[i] && domain_table[i]->state == DOMAIN_RUNNING)
+            return true;
+    return false;
+}
+
+uint32_t domain_free_id(uint32_t first)
+{
+    for (uint32_t id = first; id < DOMAIN_MAX; id++)
+        if (!domain_table[id])
+            return id;
+    return DOMAIN_MAX;
+}
+
+void vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rdi)
+{
+    arch_vcpu_set_boot_state(v, rip, rdi);
+    v->initialised = true;
+    if (v->domain->state == DOMAIN_RUNNING)
+        vcpu_wake(v);
+}
+
 static const char *const state_names[] = {"building", "paused", "running",
                                           "shutdown", "dying",  "dead"};
 

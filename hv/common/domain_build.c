@@ -112,7 +112,7 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
         domain_destroy(d);
         return err;
     }
-    arch_vcpu_set_boot_state(d->vcpu[0], img.entry, HV_GUEST_START_INFO_GPA);
+    vcpu_set_entry(d->vcpu[0], img.entry, HV_GUEST_START_INFO_GPA);
     *out = d;
     *why = NULL;
     return 0;

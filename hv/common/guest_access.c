@@ -56,3 +56,10 @@ int clear_guest(struct domain *d, uint64_t gpa, size_t len)
     return guest_access(d, gpa, len, true, piece_clear, NULL);
 }
 
+
+static void piece_none(void *hv, size_t off, size_t n, void *ctx) {}
+
+bool guest_range_ok(struct domain *d, uint64_t gpa, size_t len, bool write)
+{
+    return guest_access(d, gpa, len, write, piece_none, NULL) == 0;
+}

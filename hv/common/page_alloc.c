@@ -19,6 +19,7 @@ static struct page_info *frame_table;
 static uint64_t nr_frames;
 static uint64_t free_list[PAGE_ORDER_MAX + 1]; /* head frame of each order */
 static uint64_t free_frames;
+static uint64_t total_frames; /* ever added by page_alloc_add_range() */
 
 BUILD_BUG_ON(PAGE_ORDER_MAX > 63);
 
@@ -121,6 +122,7 @@ int page_alloc_init(struct page_info *table, uint64_t nr)
     for (unsigned int o = 0; o <= PAGE_ORDER_MAX; o++)
         free_list[o] = NO_FRAME;
     free_frames = 0;
+    total_frames = 0;
     return 0;
 }
 
@@ -135,6 +137,7 @@ int page_alloc_add_range(mfn_t start, uint64_t nr)
         if (frame_table[i].state != PAGE_RESERVED)
             return -HV_EINVAL;
 
+    total_frames += nr;
     /* Cut the range into the largest blocks its alignment and length allow. */
     while (frame < end) {
         unsigned int order = 0;
@@ -218,6 +221,11 @@ struct page_info *mfn_to_page(mfn_t mfn)
 uint64_t page_alloc_free_frames(void)
 {
     return free_frames;
+}
+
+uint64_t page_alloc_total_frames(void)
+{
+    return total_frames;
 }
 
 static int audit_fail(const char *what, uint64_t frame)

@@ -59,7 +59,7 @@ void vcpu_wake(struct vcpu *v)
 {
     if (v->state != VCPU_BLOCKED && v->state != VCPU_OFFLINE)
         return;
-    if (v->domain->state != DOMAIN_RUNNING)
+    if (v->domain->state != DOMAIN_RUNNING || !v->initialised)
         return;
     v->state = VCPU_RUNNABLE;
     /* A sleeper comes back with at most one round's budget. */
@@ -153,7 +153,7 @@ void sched_run(void)
 {
     struct vcpu_exit exit;
 
-    while (domain_count()) {
+    while (domain_any_running()) {
         uint64_t now = arch_time_ns(), deadline;
         struct vcpu *v;
 
@@ -184,8 +184,10 @@ void sched_run(void)
             v->budget_ns -= (int64_t)ran;
         }
         vcpu_handle_exit(v, &exit);
-        if (v->domain->state == DOMAIN_SHUTDOWN)
-            domain_stopped(v->domain); /* destroys it: v is gone */
+        if (v->domain->state == DOMAIN_SHUTDOWN && !v->domain->stop_reported) {
+            v->domain->stop_reported = true;
+            domain_stopped(v->domain); /* may destroy it: v may be gone */
+        }
     }
     arch_timer_set(NO_TIMER);
 }

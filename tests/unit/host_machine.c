@@ -117,6 +117,21 @@ void arch_wallclock(uint64_t *sec, uint32_t *nsec)
     *nsec = 0;
 }
 
+uint64_t arch_tsc_hz(void)
+{
+    return 1000000000u;
+}
+
+unsigned int arch_nr_cpus(void)
+{
+    return 1;
+}
+
+const char *arch_vendor(void)
+{
+    return "host";
+}
+
 void arch_timer_set(uint64_t deadline)
 {
     host_timer_deadline = deadline;
@@ -244,6 +259,8 @@ struct domain *host_domain(uint32_t id, uint64_t memory_size, unsigned int nr_vc
 
     if (domain_create(id, "test", memory_size, nr_vcpus, &d))
         abort();
+    for (unsigned int i = 0; i < nr_vcpus; i++)
+        vcpu_set_entry(d->vcpu[i], 0x100000, 0);
     domain_unpause(d);
     return d;
 }

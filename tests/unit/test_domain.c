@@ -94,8 +94,12 @@ static void test_lifecycle(void **state)
     assert_int_equal(domain_create(0, "life", 4 * MIB, 2, &d), 0);
     assert_int_equal(d->state, DOMAIN_BUILDING);
     assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
+    vcpu_set_entry(d->vcpu[0], 0x100000, 0);
     domain_unpause(d);
     assert_int_equal(d->state, DOMAIN_RUNNING);
+    assert_int_equal(d->vcpu[0]->state, VCPU_RUNNABLE);
+    assert_int_equal(d->vcpu[1]->state, VCPU_OFFLINE); /* no entry state: stays down */
+    vcpu_set_entry(d->vcpu[1], 0x100000, 0);
     assert_int_equal(d->vcpu[1]->state, VCPU_RUNNABLE);
     domain_pause(d);
     domain_pause(d);

@@ -17,6 +17,11 @@
 const struct hvm_ops *hvm;
 static struct vcpu *fpu_owner; /* whose FPU state and XCR0 the CPU holds */
 
+const char *arch_vendor(void)
+{
+    return hvm->vendor;
+}
+
 void hvm_init(void)
 {
     const char *why = NULL;

@@ -160,6 +160,16 @@ static uint64_t rtc_read(void)
            hour * 3600u + bcd(r[0][1], binary) * 60u + bcd(r[0][0], binary);
 }
 
+uint64_t arch_tsc_hz(void)
+{
+    return tsc_hz;
+}
+
+unsigned int arch_nr_cpus(void)
+{
+    return 1; /* the boot CPU; the others are not started yet */
+}
+
 void arch_wallclock(uint64_t *sec, uint32_t *nsec)
 {
     *sec = wallclock_sec;

@@ -46,6 +46,12 @@ void arch_time_scale(uint64_t *tsc, uint64_t *now, uint32_t *mul, int8_t *shift)
  * epoch (from the RTC at boot). */
 void arch_wallclock(uint64_t *sec, uint32_t *nsec);
 
+/* What sysctl reports about the machine: physical CPUs running the
+ * hypervisor, the TSC frequency, and the vCPU back end ("svm", "vmx"). */
+unsigned int arch_nr_cpus(void);
+uint64_t arch_tsc_hz(void);
+const char *arch_vendor(void);
+
 /* Interrupt this CPU at system time deadline (ns), or never (UINT64_MAX).
  * Only the latest call counts. */
 void arch_timer_set(uint64_t deadline);

@@ -47,6 +47,7 @@ struct vcpu {
     uint64_t timer_deadline;  /* system time (ns) of its one-shot timer, or NO_TIMER */
     uint64_t cpu_time_ns;     /* time spent running, by the scheduler's accounting */
     bool time_published;      /* its time record in shared info is current */
+    bool initialised;         /* has an entry state: may run */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
@@ -56,6 +57,8 @@ struct domain {
     uint32_t id;
     enum domain_state state;
     bool privileged;              /* the control domain */
+    bool auto_destroy;            /* destroyed as soon as it stops (boot domains) */
+    bool stop_reported;           /* domain_stopped() has seen it */
     unsigned int pause_count;     /* > 0: paused */
     unsigned int shutdown_reason; /* HV_SHUTDOWN_*, valid from DOMAIN_SHUTDOWN */
     unsigned int shutdown_code;
@@ -161,6 +164,19 @@ void domain_destroy(struct domain *d);
 
 /* Number of domains that exist (in any state but DEAD). */
 unsigned int domain_count(void);
+
+/* Is any domain running? When none is, none can ever run again. */
+bool domain_any_running(void);
+
+/* The lowest free domain id from first on, or DOMAIN_MAX if none. */
+uint32_t domain_free_id(uint32_t first);
+
+/* Give v the entry state of public/start_info.h (rip, rdi) and let it run
+ * once its domain does. */
+void vcpu_set_entry(struct vcpu *v, uint64_t rip, uint64_t rdi);
+
+/* Would copying len bytes at gpa (writable ones, if write) succeed? */
+bool guest_range_ok(struct domain *d, uint64_t gpa, size_t len, bool write);
 
 /* Copy between hypervisor memory and d's guest-physical memory. Fails with
  * -HV_EFAULT, having copied nothing, if any byte is not mapped (or not

@@ -25,6 +25,10 @@ void printk(const char *fmt, ...) __printf(1, 2);
 void vprintk(const char *fmt, va_list ap) __printf(1, 0);
 extern unsigned int log_level; /* messages above this level are dropped */
 
+/* Copy up to len bytes of the log from byte *offset (counted since boot;
+ * moved forward if the ring no longer holds it). Returns bytes copied. */
+size_t printk_log_read(uint64_t *offset, char *buf, size_t len);
+
 /* Stop the machine after printing the message and a backtrace. */
 __noreturn void panic(const char *fmt, ...) __printf(1, 2);
 

@@ -63,6 +63,9 @@ struct page_info *mfn_to_page(mfn_t mfn);
 /* Number of free frames. */
 uint64_t page_alloc_free_frames(void);
 
+/* Number of frames ever given to the allocator (free or allocated now). */
+uint64_t page_alloc_total_frames(void);
+
 /* Check the allocator's invariants: every free block is on the list of its
  * order, aligned, not overlapping another, its frames all marked free, and
  * the free count matches. Returns 0 or -HV_EINVAL (and prints why). */

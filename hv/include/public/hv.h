@@ -9,6 +9,7 @@
 
 #define HV_ABI_VERSION 1u
 
+#include "domctl.h"
 #include "errno.h"
 #include "hypercall.h"
 #include "shared_info.h"

@@ -24,7 +24,9 @@
  */
 #define HV_HYPERCALLS(X)                                                       \
     X(0, console_write, 2)                                                     \
-    X(1, sched_op, 3)
+    X(1, sched_op, 3)                                                          \
+    X(4, domctl, 2)                                                            \
+    X(5, sysctl, 2)
 
 enum hv_hypercall_number {
 #define HV_HC_ENUM(num, name, nargs) HV_HC_##name = (num),

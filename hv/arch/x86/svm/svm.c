@@ -415,6 +415,7 @@ static void npt_changed(struct domain *d)
 
 const struct hvm_ops svm_ops = {
     .name = "AMD-V (SVM) with nested paging",
+    .vendor = "svm",
     .hypercall_feature = HV_CPUID_F_VMMCALL,
     .vcpu_create = svm_vcpu_create,
     .vcpu_destroy = svm_vcpu_destroy,

@@ -34,6 +34,7 @@ struct arch_domain {
 
 struct hvm_ops {
     const char *name;
+    const char *vendor; /* short name for sysctl: "svm", "vmx" */
     unsigned int hypercall_feature; /* HV_CPUID_F_VMMCALL or _VMCALL */
     int (*vcpu_create)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);

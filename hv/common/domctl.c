@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * domctl and sysctl (public/domctl.h): what the control domain needs to
+ * build, run, inspect and destroy other domains, and to see the machine.
+ * Each command copies its argument in once, checks all of it, then acts;
+ * the caller never gets to act on itself where that would pull the ground
+ * from under its own feet (destroy, pause, copy into itself).
+ *
+ * Locking: none yet; one physical CPU runs the hypervisor.
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/heap.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/page_alloc.h>
+#include <hv/sched.h>
+#include <public/hv.h>
+#include <string.h>
+
+/* The domain a control operation names: it must exist and not be dying,
+ * and (unless self_ok) not be the caller. */
+static int target(struct vcpu *v, uint64_t domid, bool self_ok, struct domain **out)
+{
+    struct domain *d = domid < DOMAIN_MAX ? domain_lookup((uint32_t)domid) : NULL;
+
+    if (!d || d->state == DOMAIN_DYING || d->state == DOMAIN_DEAD)
+        return -HV_ESRCH;
+    if (!self_ok && d == v->domain)
+        return -HV_EINVAL;
+    *out = d;
+    return 0;
+}
+
+static int domctl_create(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_create c;
+    struct domain *d;
+    uint32_t id;
+    int err;
+
+    if (copy_from_guest(v->domain, &c, arg, sizeof(c)))
+        return -HV_EFAULT;
+    if (memchr(c.name, '\0', sizeof(c.name)) == NULL)
+        return -HV_EINVAL;
+    id = c.domid == HV_DOMID_ANY ? domain_free_id(1) : c.domid;
+    if (id >= DOMAIN_MAX)
+        return c.domid == HV_DOMID_ANY ? -HV_ENOSPC : -HV_EINVAL;
+    /* Check the result can be written back before creating anything. */
+    if (!guest_range_ok(v->domain, arg, sizeof(c), true))
+        return -HV_EFAULT;
+    err = domain_create(id, c.name, c.memory, c.vcpus, &d);
+    if (!err)
+        err = arch_domain_build_boot(d);
+    if (err) {
+        if (d)
+            domain_destroy(d);
+        return err;
+    }
+    c.domid = id;
+    BUG_ON(copy_to_guest(v->domain, arg, &c, sizeof(c)));
+    printk("hv: d%u (%s): %lu MiB, %u vCPUs, created by d%u\n", id, d->name, c.memory >> 20,
+           c.vcpus, v->domain->id);
+    return 0;
+}
+
+static uint32_t public_state(const struct domain *d)
+{
+    switch (d->state) {
+    case DOMAIN_BUILDING: return HV_DOMSTATE_building;
+    case DOMAIN_PAUSED: return HV_DOMSTATE_paused;
+    case DOMAIN_RUNNING: return HV_DOMSTATE_running;
+    case DOMAIN_SHUTDOWN: return HV_DOMSTATE_shutdown;
+    default: return HV_DOMSTATE_dying;
+    }
+}
+
+static int domctl_getinfo(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_info info;
+    struct domain *d = NULL;
+
+    if (copy_from_guest(v->domain, &info, arg, sizeof(info)))
+        return -HV_EFAULT;
+    for (uint32_t id = info.domid; id < DOMAIN_MAX && !d; id++)
+        d = domain_lookup(id);
+    if (!d)
+        return -HV_ESRCH;
+    memset(&info, 0, sizeof(info));
+    info.domid = d->id;
+    info.state = public_state(d);
+    info.shutdown_reason = d->shutdown_reason;
+    info.shutdown_code = d->shutdown_code;
+    info.memory = d->memory_size;
+    info.frames = d->nr_frames;
+    info.vcpus = d->max_vcpus;
+    info.weight = d->weight;
+    info.privileged = d->privileged;
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        info.cpu_time_ns += d->vcpu[i]->cpu_time_ns;
+    memcpy(info.name, d->name, sizeof(d->name));
+    return copy_to_guest(v->domain, arg, &info, sizeof(info)) ? -HV_EFAULT : 0;
+}
+
+static int domctl_shutdown(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_shutdown s;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(v->domain, &s, arg, sizeof(s)))
+        return -HV_EFAULT;
+    if (s.reason > HV_SHUTDOWN_MAX)
+        return -HV_EINVAL;
+    err = target(v, s.domid, false, &d);
+    if (err)
+        return err;
+    if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED)
+        return -HV_EINVAL;
+    domain_shutdown(d, s.reason, s.code);
+    d->stop_reported = true;
+    printk("hv: d%u (%s) shut down by d%u\n", d->id, d->name, v->domain->id);
+    return 0;
+}
+
+/* Copy from the caller's memory into a domain that is not running, through
+ * a bounce page; both ranges are checked completely first. */
+static int domctl_copy_to(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_copy c;
+    struct domain *d;
+    void *bounce;
+    int err;
+
+    if (copy_from_guest(v->domain, &c, arg, sizeof(c)))
+        return -HV_EFAULT;
+    err = target(v, c.domid, false, &d);
+    if (err)
+        return err;
+    if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
+        return -HV_EBUSY;
+    if (c.len > HV_DOMCTL_COPY_MAX)
+        return -HV_E2BIG;
+    if (!guest_range_ok(v->domain, c.src_gpa, c.len, false) ||
+        !guest_range_ok(d, c.dst_gpa, c.len, true))
+        return -HV_EFAULT;
+    bounce = heap_alloc_page();
+    if (!bounce)
+        return -HV_ENOMEM;
+    for (uint64_t done = 0; done < c.len;) {
+        size_t n = (size_t)MIN(c.len - done, (uint64_t)PAGE_SIZE);
+
+        BUG_ON(copy_from_guest(v->domain, bounce, c.src_gpa + done, n));
+        BUG_ON(copy_to_guest(d, c.dst_gpa + done, bounce, n));
+        done += n;
+    }
+    heap_free_page(bounce);
+    return 0;
+}
+
+static int domctl_vcpu_context(struct vcpu *v, uint64_t arg, bool set)
+{
+    struct hv_domctl_vcpu_context c;
+    struct domain *d;
+    struct vcpu *t;
+    int err;
+
+    if (copy_from_guest(v->domain, &c, arg, sizeof(c)))
+        return -HV_EFAULT;
+    err = target(v, c.domid, !set, &d);
+    if (err)
+        return err;
+    if (c.vcpu >= d->max_vcpus)
+        return -HV_EINVAL;
+    t = d->vcpu[c.vcpu];
+    if (set) {
+        if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
+            return -HV_EBUSY;
+        vcpu_set_entry(t, c.rip, c.rdi);
+        return 0;
+    }
+    c.rip = arch_vcpu_rip(t);
+    c.rdi = 0;
+    c.state = t->state;
+    c.cpu_time_ns = t->cpu_time_ns;
+    return copy_to_guest(v->domain, arg, &c, sizeof(c)) ? -HV_EFAULT : 0;
+}
+
+static int domctl_set_weight(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_weight w;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(v->domain, &w, arg, sizeof(w)))
+        return -HV_EFAULT;
+    if (w.weight == 0 || w.weight > HV_WEIGHT_MAX)
+        return -HV_EINVAL;
+    err = target(v, w.domid, true, &d);
+    if (err)
+        return err;
+    d->weight = w.weight;
+    return 0;
+}
+
+/* domctl(cmd, arg) */
+int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
+{
+    struct domain *d;
+    int err;
+
+    if (!v->domain->privileged)
+        return -HV_EPERM;
+    switch (args[0]) {
+    case HV_DOMCTL_create:
+        return domctl_create(v, args[1]);
+    case HV_DOMCTL_destroy:
+        err = target(v, args[1], false, &d);
+        if (err)
+            return err;
+        printk("hv: d%u (%s) destroyed by d%u\n", d->id, d->name, v->domain->id);
+        domain_destroy(d);
+        return 0;
+    case HV_DOMCTL_pause:
+        err = target(v, args[1], false, &d);
+        if (!err)
+            domain_pause(d);
+        return err;
+    case HV_DOMCTL_unpause:
+        err = target(v, args[1], false, &d);
+        if (err)
+            return err;
+        if (d->state == DOMAIN_BUILDING && !d->vcpu[0]->initialised)
+            return -HV_EINVAL; /* nothing to run yet */
+        if (d->pause_count == 0)
+            return -HV_EINVAL;
+        domain_unpause(d);
+        return 0;
+    case HV_DOMCTL_getinfo:
+        return domctl_getinfo(v, args[1]);
+    case HV_DOMCTL_shutdown:
+        return domctl_shutdown(v, args[1]);
+    case HV_DOMCTL_copy_to:
+        return domctl_copy_to(v, args[1]);
+    case HV_DOMCTL_set_vcpu_context:
+        return domctl_vcpu_context(v, args[1], true);
+    case HV_DOMCTL_get_vcpu_context:
+        return domctl_vcpu_context(v, args[1], false);
+    case HV_DOMCTL_set_weight:
+        return domctl_set_weight(v, args[1]);
+    default:
+        return -HV_ENOSYS;
+    }
+}
+
+/* sysctl(cmd, arg) */
+int64_t do_sysctl(struct vcpu *v, const uint64_t args[6])
+{
+    struct domain *self = v->domain;
+
+    if (!self->privileged)
+        return -HV_EPERM;
+    switch (args[0]) {
+    case HV_SYSCTL_version: {
+        struct hv_sysctl_version ver = {.abi_version = HV_ABI_VERSION};
+
+        memcpy(ver.vendor, arch_vendor(), strnlen(arch_vendor(), sizeof(ver.vendor) - 1));
+        return copy_to_guest(self, args[1], &ver, sizeof(ver)) ? -HV_EFAULT : 0;
+    }
+    case HV_SYSCTL_physinfo: {
+        struct hv_sysctl_physinfo info = {
+            .nr_cpus = arch_nr_cpus(),
+            .total_frames = page_alloc_total_frames(),
+            .free_frames = page_alloc_free_frames(),
+            .tsc_hz = arch_tsc_hz(),
+        };
+
+        return copy_to_guest(self, args[1], &info, sizeof(info)) ? -HV_EFAULT : 0;
+    }
+    case HV_SYSCTL_readlog: {
+        struct hv_sysctl_readlog r;
+        char *chunk;
+        size_t n;
+
+        if (copy_from_guest(self, &r, args[1], sizeof(r)))
+            return -HV_EFAULT;
+        r.len = MIN(r.len, (uint64_t)PAGE_SIZE);
+        if (!guest_range_ok(self, r.buf, r.len, true))
+            return -HV_EFAULT;
+        chunk = heap_alloc_page();
+        if (!chunk)
+            return -HV_ENOMEM;
+        n = printk_log_read(&r.offset, chunk, r.len);
+        BUG_ON(copy_to_guest(self, r.buf, chunk, n));
+        heap_free_page(chunk);
+        r.len = n;
+        return copy_to_guest(self, args[1], &r, sizeof(r)) ? -HV_EFAULT : 0;
+    }
+    default:
+        return -HV_ENOSYS;
+    }
+}
