@@ -207,6 +207,37 @@ int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms
     return 0;
 }
 
+int arch_p2m_unmap(struct domain *d, gfn_t gfn)
+{
+    uint64_t e;
+
+    if (gfn_x(gfn) >= HOST_GFN_LIMIT)
+        return -HV_ENOENT;
+    e = d->arch->p2m[gfn_x(gfn)];
+    if (!(e & ENTRY_PRESENT))
+        return -HV_ENOENT;
+    if (!(e & ENTRY_HEAD) || (e >> ENTRY_ORDER_SHIFT & 0x3f) != 0)
+        return -HV_EINVAL; /* part of a 2 MiB mapping */
+    d->arch->p2m[gfn_x(gfn)] = 0;
+    return 0;
+}
+
+int arch_p2m_walk(struct domain *d, p2m_walk_fn fn, void *ctx)
+{
+    for (uint64_t g = 0; d->arch && g < HOST_GFN_LIMIT; g++) {
+        uint64_t e = d->arch->p2m[g];
+        int err;
+
+        if (!(e & ENTRY_PRESENT) || !(e & ENTRY_HEAD))
+            continue;
+        err = fn(d, _gfn(g), _mfn(e & ENTRY_MFN_MASK), (unsigned int)(e >> ENTRY_ORDER_SHIFT) & 0x3f,
+                 (unsigned int)(e >> ENTRY_PERMS_SHIFT) & 0xff, ctx);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
 int arch_domain_build_boot(struct domain *d)
 {
     return 0;

@@ -4,6 +4,8 @@
  * machine), walked the same way for AMD's NPT and Intel's EPT; the back end
  * supplies only the entry formats. 2 MiB leaves are used where the caller
  * maps an aligned 2 MiB block. Table pages belong to the hypervisor.
+ * Entries are removed one at a time only for grant mappings (4 KiB
+ * leaves); everything else goes when the domain is destroyed.
  */
 #include <asm/hvm.h>
 #include <hv/arch.h>
@@ -119,4 +121,75 @@ int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms
         }
         table = table_of(e);
     }
+}
+
+static bool table_empty(const uint64_t *table)
+{
+    for (unsigned int i = 0; i < ENTRIES; i++)
+        if (hvm->p2m_present(table[i]))
+            return false;
+    return true;
+}
+
+int arch_p2m_unmap(struct domain *d, gfn_t gfn)
+{
+    uint64_t g = gfn_x(gfn);
+    uint64_t *path[P2M_LEVELS]; /* the table walked through at each level */
+    uint64_t *table = arch_frame_virt(d->arch->p2m_root);
+
+    if (g >> (9 * P2M_LEVELS))
+        return -HV_ENOENT;
+    for (unsigned int level = P2M_LEVELS - 1;; level--) {
+        uint64_t e = table[index_at(g, level)];
+
+        path[level] = table;
+        if (!hvm->p2m_present(e))
+            return -HV_ENOENT;
+        if (level == 0)
+            break;
+        if (level == 1 && (e & PTE_PS))
+            return -HV_EINVAL;
+        table = table_of(e);
+    }
+    table[index_at(g, 0)] = 0; /* not present in NPT and EPT alike */
+    /*
+     * Free the tables this leaves empty (never the root), so that mapping
+     * and unmapping at ever new addresses cannot use up the hypervisor's
+     * memory. The guest runs again only after the flush below has taken
+     * effect, so no walk can reach a freed table.
+     */
+    for (unsigned int level = 0; level < P2M_LEVELS - 1 && table_empty(path[level]); level++) {
+        path[level + 1][index_at(g, level + 1)] = 0;
+        heap_free_page(path[level]);
+    }
+    hvm->p2m_changed(d);
+    return 0;
+}
+
+/* Visit the leaves under table, which maps from gfn base at level. */
+static int walk(struct domain *d, const uint64_t *table, unsigned int level, uint64_t base,
+                p2m_walk_fn fn, void *ctx)
+{
+    for (unsigned int i = 0; i < ENTRIES; i++) {
+        uint64_t e = table[i], gfn = base + ((uint64_t)i << (9 * level));
+        int err;
+
+        if (!hvm->p2m_present(e))
+            continue;
+        if (level == 0 || (level == 1 && (e & PTE_PS)))
+            err = fn(d, _gfn(gfn), _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0,
+                     hvm->p2m_perms(e), ctx);
+        else
+            err = walk(d, table_of(e), level - 1, gfn, fn, ctx);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+int arch_p2m_walk(struct domain *d, p2m_walk_fn fn, void *ctx)
+{
+    if (!d->arch)
+        return 0;
+    return walk(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, 0, fn, ctx);
 }

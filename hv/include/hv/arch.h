@@ -83,6 +83,19 @@ int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
 /* Translate a gfn. Returns 0 and *mfn and *perms, or -HV_ENOENT. */
 int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms);
 
+/* Remove the 4 KiB mapping at gfn (a grant mapping) and make sure no vCPU
+ * of d keeps using a cached translation of it. Returns 0, -HV_ENOENT
+ * (nothing is mapped there) or -HV_EINVAL (gfn is part of a 2 MiB
+ * mapping). Table pages left empty are freed. */
+int arch_p2m_unmap(struct domain *d, gfn_t gfn) __must_check;
+
+/* Call fn for every mapping in d's p2m, in gfn order, with the order it
+ * was mapped with; stops at the first non-zero result of fn and returns
+ * it, else 0. For the audit: nothing on a fast path walks the p2m. */
+typedef int (*p2m_walk_fn)(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order,
+                           unsigned int perms, void *ctx);
+int arch_p2m_walk(struct domain *d, p2m_walk_fn fn, void *ctx);
+
 /* Write the architecture's boot-time guest structures (page tables, GDT,
  * TSS) into a populated domain, as public/start_info.h describes. */
 int arch_domain_build_boot(struct domain *d) __must_check;
