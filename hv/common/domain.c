@@ -9,6 +9,7 @@
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/grant.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
@@ -119,16 +120,26 @@ static int populate(struct domain *d)
     return 0;
 }
 
+/*
+ * Return a block d was populated with. grant_domain_destroy() has already
+ * removed the grant mappings d held, so only d's own frames are left in
+ * its p2m. A block with a frame another domain still maps (through a
+ * grant) is not freed: it passes to the hypervisor (owner NULL) and
+ * grant.c frees it when its last mapping goes (hv/grant.h).
+ */
 static void release_frames(struct domain *d, mfn_t mfn, unsigned int order)
 {
+    bool mapped = false;
+
     for (uint64_t i = 0; i < (1ull << order); i++) {
         struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
 
-        /* Only the domain's own frames are mapped in its p2m for now. */
         BUG_ON(!pg || pg->owner != d);
         pg->owner = NULL;
+        mapped |= pg->count != 0;
     }
-    BUG_ON(page_free(mfn, order));
+    if (!mapped)
+        BUG_ON(page_free(mfn, order));
     d->nr_frames -= 1ull << order;
 }
 
@@ -263,6 +274,7 @@ void domain_destroy(struct domain *d)
     set_state(d, DOMAIN_DYING);
     console_guest_flush(d);
     vcpus_destroy(d);
+    grant_domain_destroy(d);
     arch_domain_destroy(d, release_frames);
     BUG_ON(d->nr_frames != 0);
     set_state(d, DOMAIN_DEAD);

@@ -72,6 +72,7 @@ struct domain {
      * its own memory at HV_GUEST_SHARED_INFO_GPA): written by the
      * hypervisor, never trusted when read back. */
     struct hv_shared_info *shared_info;
+    struct grant_domain *grant;   /* grant tables (grant.c); NULL until first used */
     struct arch_domain *arch;
     size_t console_len;
     char console_line[CONSOLE_LINE_MAX];

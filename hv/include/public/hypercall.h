@@ -25,6 +25,7 @@
 #define HV_HYPERCALLS(X)                                                       \
     X(0, console_write, 2)                                                     \
     X(1, sched_op, 3)                                                          \
+    X(3, grant_table_op, 3)                                                    \
     X(4, domctl, 2)                                                            \
     X(5, sysctl, 2)
 
@@ -63,6 +64,10 @@ enum hv_hypercall_number {
 #define HV_SHUTDOWN_reboot 1   /* asks to be restarted */
 #define HV_SHUTDOWN_crash 2    /* crashed; also used when the hypervisor kills it */
 #define HV_SHUTDOWN_MAX 2
+
+/*
+ * grant_table_op(IN cmd, IN arg, IN count): grant tables, public/grant.h.
+ */
 
 /*
  * CPUID leaves of the hypervisor. HV_CPUID_BASE returns the highest leaf in
