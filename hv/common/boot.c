@@ -8,6 +8,7 @@
  * shutdown reason and code, or halts.
  */
 #include <hv/arch.h>
+#include <hv/audit.h>
 #include <hv/boot.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
@@ -49,8 +50,14 @@ void domain_stopped(struct domain *d)
         dom0_code = d->shutdown_code;
     }
     /* Boot domains go at once; the control domain reaps the ones it made. */
-    if (d->auto_destroy)
+    if (d->auto_destroy) {
+        uint32_t id = d->id;
+
         domain_destroy(d);
+        /* A domain going is when the books are most likely to go wrong. */
+        if (audit_frames())
+            panic("frame accounting: the audit failed after d%u was destroyed", id);
+    }
 }
 
 void boot_run_domains(const struct boot_image *images, unsigned int nr,
@@ -102,8 +109,8 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
     if (page_alloc_free_frames() != free_before)
         panic("frame accounting: %lu frames free before the domains, %lu after", free_before,
               page_alloc_free_frames());
-    if (page_alloc_audit())
-        panic("the frame allocator's audit failed");
+    if (audit_frames())
+        panic("frame accounting: the audit failed");
     printk("hv: all domains have stopped; every frame was returned (%lu free)\n", free_before);
     if (opt->poweroff) {
         printk("hv: power off (domain 0: %s, code %u)\n",
