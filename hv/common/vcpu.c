@@ -14,11 +14,20 @@
 
 static void report_exit(struct domain *d, const struct vcpu_exit *e)
 {
+    mfn_t mfn;
+    unsigned int perms;
+
     switch (e->reason) {
     case EXIT_NPF:
-        domain_crash(d, "nested page fault: %s guest-physical %#lx, which is not mapped, at rip %#lx",
+        /* A present page faults only for want of a permission: a write to
+         * a read-only grant mapping, or a fetch from one. */
+        domain_crash(d, "nested page fault: %s guest-physical %#lx, which is %s, at rip %#lx",
                      e->npf.fetch ? "instruction fetch from" : e->npf.write ? "write to" : "read of",
-                     e->npf.gpa, e->rip);
+                     e->npf.gpa,
+                     arch_p2m_lookup(d, _gfn(e->npf.gpa >> PAGE_SHIFT), &mfn, &perms)
+                         ? "not mapped"
+                         : e->npf.fetch ? "mapped not executable" : "mapped read-only",
+                     e->rip);
         break;
     case EXIT_EXCEPTION: {
         char detail[64] = "";
