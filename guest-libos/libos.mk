@@ -5,8 +5,8 @@
 # $(BUILD)/guests/NAME.elf by $(call guest_app,NAME,SOURCES).
 
 LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/kernel/start.c \
-	guest-libos/kernel/console.c guest-libos/kernel/printf.c guest-libos/kernel/time.c \
-	hv/common/string.c
+	guest-libos/kernel/console.c guest-libos/kernel/grant.c guest-libos/kernel/printf.c \
+	guest-libos/kernel/time.c hv/common/string.c
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))
 LIBOS_LD := guest-libos/arch/x86_64/guest.ld
 
