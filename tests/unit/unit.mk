@@ -59,6 +59,18 @@ $(BUILD)/tests/unit/test_%: $(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/hv/c
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# The VT-x back end's pure parts (hv/arch/x86/vmx/caps.c and ept.c): VMCS
+# field encodings, control and capability logic, the EPT entry format.
+VMX_UNIT_OBJS := $(BUILD)/host/hv/arch/x86/vmx/caps.o $(BUILD)/host/hv/arch/x86/vmx/ept.o
+UNIT_TESTS += $(BUILD)/tests/unit/test_vmx
+.SECONDARY: $(VMX_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_vmx.o: UNIT_CFLAGS += -Ihv/arch/x86/vmx
+
+$(BUILD)/tests/unit/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o $(VMX_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 

@@ -73,22 +73,24 @@ const char *vmx_basic_problem(uint64_t basic)
     unsigned int size = VMX_BASIC_REGION_SIZE(basic);
 
     if (size == 0 || size > PAGE_SIZE)
-        return "its VMCS region does not fit in a page (IA32_VMX_BASIC)";
+        return "this CPU's VMCS does not fit in a page (IA32_VMX_BASIC)";
+    if (basic & VMX_BASIC_32BIT_ADDRESSES)
+        return "this CPU's VT-x limits its structures to 32-bit addresses (IA32_VMX_BASIC)";
     if (VMX_BASIC_MEMORY_TYPE(basic) != VMX_MEMORY_TYPE_WB)
-        return "it wants the VMCS in memory that is not write-back (IA32_VMX_BASIC)";
+        return "this CPU's VT-x wants the VMCS in memory that is not write-back (IA32_VMX_BASIC)";
     return NULL;
 }
 
 const char *vmx_ept_problem(uint64_t cap)
 {
     if (!(cap & EPT_CAP_WALK_4))
-        return "its EPT has no 4-level page walk";
+        return "this CPU's EPT has no 4-level page walk";
     if (!(cap & EPT_CAP_WB))
-        return "its EPT cannot map write-back memory";
+        return "this CPU's EPT cannot map write-back memory";
     if (!(cap & EPT_CAP_2M))
-        return "its EPT has no 2 MiB pages, which the p2m uses";
+        return "this CPU's EPT has no 2 MiB pages, which the p2m uses";
     if (!(cap & EPT_CAP_INVEPT) || !(cap & (EPT_CAP_INVEPT_SINGLE | EPT_CAP_INVEPT_ALL)))
-        return "it has no usable INVEPT";
+        return "this CPU's EPT has no usable INVEPT";
     return NULL;
 }
 

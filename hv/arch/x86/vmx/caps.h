@@ -32,7 +32,8 @@ static inline uint64_t vmx_fixed_apply(uint64_t value, uint64_t fixed0, uint64_t
     return (value | fixed0) & fixed1;
 }
 
-/* Checks IA32_VMX_BASIC: a VMCS that fits a page, in write-back memory.
+/* Checks IA32_VMX_BASIC: a VMCS that fits a page, in write-back memory,
+ * anywhere in the physical address space.
  * Returns NULL when usable, else what is wrong. */
 const char *vmx_basic_problem(uint64_t basic);
 
