@@ -14,10 +14,12 @@ HV_COMMON := audit boot cmdline console domain domain_build domctl elf grant gue
 HV_X86 := boot/head.S boot/multiboot.c apic.c cpu.c gdt.c guest_build.c hvm.c \
 	memory.c p2m.c paging.c serial.c setup.c symbols.c time.c traps.c traps_entry.S
 HV_SVM := svm.c svm_entry.S
+HV_VMX := caps.c ept.c exit.c vmcs.c vmx.c vmx_entry.S
 
 HV_SRCS := $(addprefix hv/common/,$(addsuffix .c,$(HV_COMMON))) \
 	$(addprefix hv/arch/x86/,$(HV_X86)) \
-	$(addprefix hv/arch/x86/svm/,$(HV_SVM))
+	$(addprefix hv/arch/x86/svm/,$(HV_SVM)) \
+	$(addprefix hv/arch/x86/vmx/,$(HV_VMX))
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 
 HV_CFLAGS := $(FREESTANDING) -mgeneral-regs-only -mcmodel=small \

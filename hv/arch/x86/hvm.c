@@ -24,11 +24,16 @@ const char *arch_vendor(void)
 
 void hvm_init(void)
 {
-    const char *why = NULL;
+    const char *svm_why = NULL, *vmx_why = NULL;
 
-    hvm = svm_probe(&why);
+    /* Chosen once, by what the CPU has: AMD-V, else VT-x. */
+    hvm = svm_probe(&svm_why);
     if (!hvm)
-        panic("no usable hardware virtualization: %s", why);
+        hvm = vmx_probe(&vmx_why);
+    if (!hvm && cpu_features.vmx && !cpu_features.svm)
+        panic("no usable hardware virtualization: %s (and it has no AMD-V)", vmx_why);
+    if (!hvm)
+        panic("no usable hardware virtualization: %s; %s", svm_why, vmx_why);
     printk("hv: vCPU back end: %s\n", hvm->name);
 }
 

@@ -40,7 +40,7 @@ struct vmx_cpu *vmx_this_cpu(void);
 struct vmx_vcpu {
     void *vmcs;
     bool launched;           /* VMRESUME rather than VMLAUNCH next */
-    uint16_t vpid;
+    int cpu;                 /* where the VMCS was last current, or -1 */
     uint8_t cr8;             /* the guest's TPR as MOV CR8 sees it */
     /* State the VMCS does not switch: the hardware holds the guest's
      * values until another vCPU runs (the hypervisor never uses SYSCALL
@@ -91,6 +91,7 @@ void vmx_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg);
 /* exit.c */
 void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit);
 void vmx_hypercall_return(struct vcpu *v, int64_t result);
+uint64_t vmx_vcpu_rip(struct vcpu *v);
 
 /* vmx.c: TLB tags. */
 void vmx_ept_changed(struct domain *d);

@@ -29,27 +29,38 @@ static struct vcpu *vpid_owner[VMX_VPIDS]; /* last vCPU that ran with each VPID 
 /* p2m.c tests the large-page bit of NPT entries; EPT keeps it in the same place. */
 BUILD_BUG_ON(EPT_LARGE != PTE_PS);
 
-struct vmx_cpu *vmx_this_cpu(void)
+static unsigned int this_cpu_id(void)
 {
     struct percpu *p;
 
     __asm__("mov %%fs:0, %0" : "=r"(p));
     BUG_ON(p->cpu_id >= VMX_MAX_CPUS);
-    return &vmx_cpus[p->cpu_id];
+    return p->cpu_id;
+}
+
+struct vmx_cpu *vmx_this_cpu(void)
+{
+    return &vmx_cpus[this_cpu_id()];
 }
 
 void vmx_vmcs_load(struct vmx_vcpu *s)
 {
-    struct vmx_cpu *c = vmx_this_cpu();
+    unsigned int cpu = this_cpu_id();
+    struct vmx_cpu *c = &vmx_cpus[cpu];
     uint64_t pa = vmx_pa(s->vmcs);
     bool failed;
 
     if (c->loaded == s)
         return;
+    /* A VMCS may be cached by the CPU it was current on, and its host
+     * state describes that CPU: moving it takes a VMCLEAR there first and
+     * new host state here, which nothing does yet. */
+    BUG_ON(s->cpu >= 0 && (unsigned int)s->cpu != cpu);
     __asm__ volatile("vmptrld %1" : "=@ccbe"(failed) : "m"(pa) : "memory");
     /* Only a bad address or revision fails, both hypervisor bugs. */
     BUG_ON(failed);
     c->loaded = s;
+    s->cpu = (int)cpu;
 }
 
 static bool invept(unsigned int type, uint64_t eptp)
@@ -169,11 +180,17 @@ static bool control(enum vmx_control_set set, uint32_t msr, uint32_t wanted, uin
     *out = vmx_control_compute(rdmsr(msr), wanted, required, &missing, &forced);
     if (!missing && !(forced & forbidden))
         return true;
+    if ((set == VMX_PROC && (missing & PROC_SECONDARY_CONTROLS)) ||
+        (set == VMX_PROC2 && (missing & PROC2_EPT))) {
+        *why = "this CPU's VT-x has no EPT; under Bochs, use a CPU model with EPT such as "
+               "corei7_skylake_x";
+        return false;
+    }
     if (missing) {
-        snprintf(message, sizeof(message), "its VT-x cannot set the control \"%s\"",
+        snprintf(message, sizeof(message), "this CPU's VT-x cannot set the control \"%s\"",
                  vmx_control_name(set, (unsigned int)__builtin_ctz(missing)));
     } else {
-        snprintf(message, sizeof(message), "its VT-x cannot clear the control \"%s\"",
+        snprintf(message, sizeof(message), "this CPU's VT-x cannot clear the control \"%s\"",
                  vmx_control_name(set, (unsigned int)__builtin_ctz(forced & forbidden)));
     }
     *why = message;
@@ -271,8 +288,6 @@ const struct hvm_ops *vmx_probe(const char **why)
     basic = rdmsr(MSR_VMX_BASIC);
     if ((*why = vmx_basic_problem(basic)))
         return NULL;
-    /* Allocations come from the identity-mapped low memory, so a CPU that
-     * limits VMX structures to 32-bit addresses is served as well. */
     c->revision = VMX_BASIC_REVISION(basic);
     if (!compute_controls(basic, why))
         return NULL;
@@ -286,12 +301,12 @@ const struct hvm_ops *vmx_probe(const char **why)
      * non-root operation (without unrestricted guest). */
     if (vmx_fixed_apply(HV_GUEST_CR0, c->cr0_fixed0, c->cr0_fixed1) !=
         (HV_GUEST_CR0 | c->cr0_fixed0)) {
-        *why = "its VT-x forbids a CR0 bit guests start with";
+        *why = "this CPU's VT-x forbids a CR0 bit guests start with";
         return NULL;
     }
     if (vmx_fixed_apply(HV_GUEST_CR4 | X86_CR4_VMXE, c->cr4_fixed0, c->cr4_fixed1) !=
         (HV_GUEST_CR4 | X86_CR4_VMXE | c->cr4_fixed0)) {
-        *why = "its VT-x forbids a CR4 bit guests start with";
+        *why = "this CPU's VT-x forbids a CR4 bit guests start with";
         return NULL;
     }
     if ((*why = vmx_cpu_up()) || (*why = build_bitmaps()))
@@ -310,12 +325,14 @@ const struct hvm_ops *vmx_probe(const char **why)
 
 const struct hvm_ops vmx_ops = {
     .name = "Intel VT-x (VMX) with EPT",
+    .vendor = "vmx",
     .hypercall_feature = HV_CPUID_F_VMCALL,
     .vcpu_create = vmx_vcpu_create,
     .vcpu_destroy = vmx_vcpu_destroy,
     .vcpu_set_boot_state = vmx_vcpu_set_boot_state,
     .vcpu_run = vmx_vcpu_run,
     .hypercall_return = vmx_hypercall_return,
+    .vcpu_rip = vmx_vcpu_rip,
     .p2m_leaf = vmx_ept_leaf,
     .p2m_table = vmx_ept_table,
     .p2m_present = vmx_ept_present,

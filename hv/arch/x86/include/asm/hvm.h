@@ -52,10 +52,12 @@ struct hvm_ops {
 
 extern const struct hvm_ops *hvm;
 extern const struct hvm_ops svm_ops;
+extern const struct hvm_ops vmx_ops;
 
 /* Back-end probes: the ops if this CPU can run the back end, else NULL and
  * *why names what is missing. */
 const struct hvm_ops *svm_probe(const char **why);
+const struct hvm_ops *vmx_probe(const char **why);
 
 /* Shared by the back ends (hvm.c). */
 void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsave,
