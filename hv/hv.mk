@@ -11,7 +11,8 @@
 HV_COMMON := audit boot cmdline console domain domain_build domctl elf grant guest_access heap hypercall \
 	page_alloc printk sched time vcpu \
 	string vsnprintf
-HV_X86 := boot/head.S boot/multiboot.c apic.c cpu.c gdt.c guest_build.c hvm.c \
+HV_X86 := boot/head.S boot/multiboot.c boot/trampoline.S acpi.c apic.c cpu.c gdt.c \
+	guest_build.c hvm.c smp.c \
 	memory.c p2m.c paging.c serial.c setup.c symbols.c time.c traps.c traps_entry.S
 HV_SVM := svm.c svm_entry.S
 HV_VMX := caps.c ept.c exit.c vmcs.c vmx.c vmx_entry.S

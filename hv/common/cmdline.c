@@ -33,6 +33,7 @@ static const struct option options[] = {
     {"dom0_mem", OPTION_SIZE, FIELD(dom0_mem), 0, 0},
     {"domu_mem", OPTION_SIZE, FIELD(domu_mem), 0, 0},
     {"poweroff", OPTION_FLAG, FIELD(poweroff), 0, 0},
+    {"maxcpus", OPTION_UNSIGNED, FIELD(maxcpus), 1, 16},
     {"noreboot", OPTION_FLAG, NO_FIELD, 0, 0},
 };
 
@@ -46,6 +47,7 @@ void cmdline_defaults(struct hv_options *opt)
         .dom0_mem = 64ull << 20,
         .domu_mem = 32ull << 20,
         .poweroff = false,
+        .maxcpus = 16,
     };
 }
 

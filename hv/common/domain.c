@@ -208,6 +208,8 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
         v->id = i;
         v->state = VCPU_OFFLINE;
         v->timer_deadline = NO_TIMER;
+        /* Spread vCPUs over the CPUs; affinity can move them later. */
+        v->processor = (id + i) % arch_nr_cpus();
         d->vcpu[i] = v;
         err = arch_vcpu_create(v);
         if (err) {
@@ -254,6 +256,9 @@ void domain_shutdown(struct domain *d, unsigned int reason, unsigned int code)
     d->shutdown_code = code;
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         vcpu_sleep(d->vcpu[i]);
+    /* The boot CPU may be idle, waiting for the last domain to stop. */
+    if (!domain_any_running())
+        arch_cpu_kick(0);
 }
 
 void domain_crash(struct domain *d, const char *fmt, ...)
@@ -269,10 +274,44 @@ void domain_crash(struct domain *d, const char *fmt, ...)
     domain_shutdown(d, HV_SHUTDOWN_crash, 0);
 }
 
+bool domain_any_busy(void)
+{
+    for (unsigned int i = 0; i < DOMAIN_MAX; i++) {
+        struct domain *d = domain_table[i];
+
+        for (unsigned int j = 0; d && j < d->max_vcpus; j++)
+            if (d->vcpu[j] && d->vcpu[j]->busy)
+                return true;
+    }
+    return false;
+}
+
+static bool busy(const struct domain *d)
+{
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] && d->vcpu[i]->busy)
+            return true;
+    return false;
+}
+
 void domain_destroy(struct domain *d)
 {
+    if (d->state == DOMAIN_DYING)
+        return; /* already on its way */
     set_state(d, DOMAIN_DYING);
     console_guest_flush(d);
+    /* Stop every vCPU; one still in guest mode on another CPU is told to
+     * leave, and that CPU finishes the destruction (domain_destroy_finish). */
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i])
+            vcpu_sleep(d->vcpu[i]);
+    domain_destroy_finish(d);
+}
+
+void domain_destroy_finish(struct domain *d)
+{
+    if (d->state != DOMAIN_DYING || busy(d))
+        return;
     vcpus_destroy(d);
     grant_domain_destroy(d);
     arch_domain_destroy(d, release_frames);

@@ -1,28 +1,46 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The scheduler (see hv/sched.h for the policy). A run queue is a FIFO of
- * runnable vCPUs linked through vcpu.run_next; the running vCPU stays at
- * its head. Timers are a list sorted by deadline.
+ * The scheduler (see hv/sched.h for the policy). Each physical CPU has a
+ * run queue: a FIFO of runnable vCPUs linked through vcpu.run_next, whose
+ * head is the one running. Timers are one list sorted by deadline; any CPU
+ * fires the expired ones, and a woken vCPU goes to its own CPU's queue.
  *
- * Locking: none yet; one physical CPU runs the scheduler, with interrupts
- * off, so nothing here races.
+ * Locking: the hypervisor lock (sched_lock) covers everything common code
+ * keeps: domains, vCPUs, run queues, timers, events, grants, the frame
+ * allocator. A CPU holds it whenever it runs common code and drops it only
+ * to run a guest or to idle. Guest mode is tracked per vCPU (v->busy, set
+ * from the moment a CPU picks it until that CPU has handled its exit), so
+ * code that must not pull state from under a running vCPU can wait for it
+ * or leave the last step to that CPU (domain_destroy does the latter).
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
+#include <hv/spinlock.h>
 #include <hv/time.h>
 
 struct run_queue {
     struct vcpu *head, *tail;
-    struct vcpu *current;
+    bool idle; /* its CPU waits in arch_idle() for work */
 };
 
 #define TIMERS_MAX (DOMAIN_MAX * 4)
 
-static struct run_queue run_queue;
+static spinlock_t sched_lock = SPINLOCK_INIT;
+static struct run_queue run_queues[SCHED_CPU_MAX];
 static struct vcpu *timers[TIMERS_MAX]; /* sorted by deadline */
 static unsigned int nr_timers;
+
+void hv_lock(void)
+{
+    spin_lock(&sched_lock);
+}
+
+void hv_unlock(void)
+{
+    spin_unlock(&sched_lock);
+}
 
 static void enqueue(struct run_queue *rq, struct vcpu *v)
 {
@@ -57,6 +75,8 @@ static int64_t round_budget(const struct vcpu *v)
 
 void vcpu_wake(struct vcpu *v)
 {
+    struct run_queue *rq = &run_queues[v->processor];
+
     if (v->state != VCPU_BLOCKED && v->state != VCPU_OFFLINE)
         return;
     if (v->domain->state != DOMAIN_RUNNING || !v->initialised)
@@ -65,14 +85,23 @@ void vcpu_wake(struct vcpu *v)
     /* A sleeper comes back with at most one round's budget. */
     if (v->budget_ns > round_budget(v))
         v->budget_ns = round_budget(v);
-    enqueue(&run_queue, v);
+    enqueue(rq, v);
+    if (rq->idle)
+        arch_cpu_kick(v->processor);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->busy)
+        arch_cpu_kick(v->processor);
 }
 
 static void take_off(struct vcpu *v, enum vcpu_state state)
 {
     if (v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING)
-        dequeue(&run_queue, v);
+        dequeue(&run_queues[v->processor], v);
     v->state = state;
+    vcpu_kick(v); /* out of guest mode, if it is there */
 }
 
 void vcpu_block(struct vcpu *v)
@@ -88,10 +117,12 @@ void vcpu_sleep(struct vcpu *v)
 
 void vcpu_yield(struct vcpu *v)
 {
+    struct run_queue *rq = &run_queues[v->processor];
+
     if (v->state != VCPU_RUNNING && v->state != VCPU_RUNNABLE)
         return;
-    dequeue(&run_queue, v);
-    enqueue(&run_queue, v);
+    dequeue(rq, v);
+    enqueue(rq, v);
 }
 
 static void timer_remove(struct vcpu *v)
@@ -120,6 +151,9 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline)
         timers[i] = timers[i - 1];
     timers[i] = v;
     nr_timers++;
+    /* The CPU that will run it may be idle with a later timer armed. */
+    if (run_queues[v->processor].idle)
+        arch_cpu_kick(v->processor);
 }
 
 static void timers_fire(uint64_t now)
@@ -149,45 +183,79 @@ static struct vcpu *pick(struct run_queue *rq)
     return v;
 }
 
+/* Run one vCPU (or idle) on this CPU; called and returns with the lock. */
+static void schedule_once(unsigned int cpu)
+{
+    struct run_queue *rq = &run_queues[cpu];
+    uint64_t now = arch_time_ns(), deadline, ran;
+    struct vcpu_exit exit;
+    struct domain *d;
+    struct vcpu *v;
+
+    timers_fire(now);
+    v = pick(rq);
+    deadline = nr_timers ? timers[0]->timer_deadline : NO_TIMER;
+    if (!v) {
+        rq->idle = true;
+        hv_unlock();
+        arch_timer_set(deadline);
+        arch_idle();
+        hv_lock();
+        rq->idle = false;
+        return;
+    }
+    arch_timer_set(MIN(deadline, now + (uint64_t)v->budget_ns));
+    if (!v->time_published) {
+        /* One TSC scale for all CPUs: once per vCPU is enough. */
+        time_publish_vcpu(v);
+        v->time_published = true;
+    }
+    v->state = VCPU_RUNNING;
+    v->busy = true;
+    hv_unlock();
+    arch_vcpu_run(v, &exit);
+    hv_lock();
+    v->busy = false;
+    d = v->domain;
+    if (v->state == VCPU_RUNNING)
+        v->state = VCPU_RUNNABLE;
+    ran = arch_time_ns() - now;
+    v->cpu_time_ns += ran;
+    v->budget_ns -= (int64_t)ran;
+    if (d->state == DOMAIN_DYING) {
+        /* Destroyed while it ran here: finish the job if it was the last. */
+        domain_destroy_finish(d);
+        return;
+    }
+    vcpu_handle_exit(v, &exit);
+    if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
+        d->stop_reported = true;
+        domain_stopped(d); /* may destroy it: v may be gone */
+    }
+}
+
 void sched_run(void)
 {
-    struct vcpu_exit exit;
+    unsigned int cpu = arch_cpu_id();
 
-    while (domain_any_running()) {
-        uint64_t now = arch_time_ns(), deadline;
-        struct vcpu *v;
-
-        timers_fire(now);
-        v = pick(&run_queue);
-        deadline = nr_timers ? timers[0]->timer_deadline : NO_TIMER;
-        if (!v) {
-            arch_timer_set(deadline);
-            arch_idle();
-            continue;
-        }
-        arch_timer_set(MIN(deadline, now + (uint64_t)v->budget_ns));
-        if (!v->time_published) {
-            /* One CPU, one TSC scale: once per vCPU is enough. */
-            time_publish_vcpu(v);
-            v->time_published = true;
-        }
-        v->state = VCPU_RUNNING;
-        run_queue.current = v;
-        arch_vcpu_run(v, &exit);
-        run_queue.current = NULL;
-        if (v->state == VCPU_RUNNING)
-            v->state = VCPU_RUNNABLE;
-        {
-            uint64_t ran = arch_time_ns() - now;
-
-            v->cpu_time_ns += ran;
-            v->budget_ns -= (int64_t)ran;
-        }
-        vcpu_handle_exit(v, &exit);
-        if (v->domain->state == DOMAIN_SHUTDOWN && !v->domain->stop_reported) {
-            v->domain->stop_reported = true;
-            domain_stopped(v->domain); /* may destroy it: v may be gone */
-        }
+    hv_lock();
+    while (domain_any_running())
+        schedule_once(cpu);
+    /* Wait until no other CPU is still handling a vCPU's last exit. */
+    while (domain_any_busy()) {
+        hv_unlock();
+        __builtin_ia32_pause();
+        hv_lock();
     }
+    hv_unlock();
     arch_timer_set(NO_TIMER);
+}
+
+void sched_run_cpu(void)
+{
+    unsigned int cpu = arch_cpu_id();
+
+    hv_lock();
+    for (;;)
+        schedule_once(cpu);
 }

@@ -127,6 +127,16 @@ unsigned int arch_nr_cpus(void)
     return 1;
 }
 
+unsigned int arch_cpu_id(void)
+{
+    return 0;
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+    /* One CPU: nothing to interrupt. */
+}
+
 const char *arch_vendor(void)
 {
     return "host";

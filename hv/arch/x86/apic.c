@@ -13,6 +13,12 @@
 #define APIC_ID 0x020
 #define APIC_EOI 0x0b0
 #define APIC_SVR 0x0f0
+#define APIC_ICR_LOW 0x300
+#define APIC_ICR_HIGH 0x310
+#define ICR_INIT 0x00000500u
+#define ICR_STARTUP 0x00000600u
+#define ICR_ASSERT 0x00004000u
+#define ICR_PENDING 0x00001000u
 #define APIC_LVT_TIMER 0x320
 #define APIC_TIMER_INIT 0x380
 #define APIC_TIMER_CURRENT 0x390
@@ -51,13 +57,45 @@ void lapic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
 
-    pic_disable();
+    if (this_cpu()->cpu_id == 0)
+        pic_disable();
     wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
     lapic = (volatile uint32_t *)(uintptr_t)(base & PTE_ADDR_MASK);
     lapic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
     lapic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_16);
     lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
-    boot_percpu.cpu_id = lapic_read(APIC_ID) >> 24;
+    this_cpu()->apic_id = lapic_read(APIC_ID) >> 24;
+}
+
+static void send_icr(uint32_t apic_id, uint32_t low)
+{
+    for (unsigned int i = 0; i < 1000000 && (lapic_read(APIC_ICR_LOW) & ICR_PENDING); i++)
+        cpu_relax();
+    lapic_write(APIC_ICR_HIGH, apic_id << 24);
+    lapic_write(APIC_ICR_LOW, low);
+}
+
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector)
+{
+    send_icr(apic_id, ICR_ASSERT | vector);
+}
+
+void lapic_send_init(uint32_t apic_id)
+{
+    send_icr(apic_id, ICR_INIT | ICR_ASSERT);
+}
+
+void lapic_send_startup(uint32_t apic_id, uint8_t page)
+{
+    send_icr(apic_id, ICR_STARTUP | ICR_ASSERT | page);
+}
+
+void lapic_delay_us(uint64_t us)
+{
+    uint64_t start = rdtsc(), ticks = tsc_hz / 1000000 * us;
+
+    while (rdtsc() - start < ticks)
+        cpu_relax();
 }
 
 uint32_t lapic_timer_start_calibration(void)

@@ -12,13 +12,34 @@ struct cpu_features cpu_features;
 
 static bool bit(uint32_t reg, unsigned int n) { return (reg >> n) & 1; }
 
+/* This CPU's control registers, from the features the boot CPU found
+ * (all CPUs of a machine are alike). */
+void cpu_setup(void)
+{
+    const struct cpu_features *f = &cpu_features;
+    uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
+
+    if (f->nx)
+        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+    if (f->smep)
+        cr4 |= X86_CR4_SMEP;
+    if (f->smap)
+        cr4 |= X86_CR4_SMAP;
+    if (f->xsave)
+        cr4 |= X86_CR4_OSXSAVE;
+    write_cr4(cr4);
+    write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP) &
+              ~(X86_CR0_EM | X86_CR0_TS | X86_CR0_CD | X86_CR0_NW));
+    if (f->xsave)
+        xsetbv(0, f->xcr0);
+}
+
 void cpu_init(void)
 {
     struct cpu_features *f = &cpu_features;
     struct cpuid_regs r = cpuid(0, 0);
     uint32_t max_leaf = r.eax;
     uint32_t max_ext = cpuid(0x80000000, 0).eax;
-    uint64_t cr4 = read_cr4() | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 
     r = cpuid(1, 0);
     f->xsave = bit(r.ecx, 26);
@@ -43,27 +64,16 @@ void cpu_init(void)
         f->nrips = bit(r.edx, 3);
     }
 
-    if (f->nx)
-        wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
-    if (f->smep)
-        cr4 |= X86_CR4_SMEP;
-    if (f->smap)
-        cr4 |= X86_CR4_SMAP;
-    if (f->xsave)
-        cr4 |= X86_CR4_OSXSAVE;
-    write_cr4(cr4);
-    write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP) &
-              ~(X86_CR0_EM | X86_CR0_TS | X86_CR0_CD | X86_CR0_NW));
-
     if (f->xsave) {
         r = cpuid(0xd, 0);
         f->xcr0 = XCR0_X87 | XCR0_SSE | (r.eax & XCR0_AVX);
-        xsetbv(0, f->xcr0);
-        f->xsave_size = cpuid(0xd, 0).ebx;
     } else {
         f->xcr0 = XCR0_X87 | XCR0_SSE;
         f->xsave_size = 512;
     }
+    cpu_setup();
+    if (f->xsave)
+        f->xsave_size = cpuid(0xd, 0).ebx; /* for the XCR0 just set */
     /* Every vCPU's FPU state goes in one page (see svm.c); AVX-512 would not fit. */
     BUG_ON(f->xsave_size > PAGE_SIZE - 64);
 

@@ -6,6 +6,7 @@
  * reported instead of ending in a triple fault.
  */
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <string.h>
@@ -21,32 +22,34 @@ struct tss {
 } __packed;
 BUILD_BUG_ON(sizeof(struct tss) != 104);
 
-static struct tss tss __aligned(64);
-static uint64_t gdt[5] __aligned(16);
+static struct tss tss[CPU_MAX] __aligned(64);
+static uint64_t gdt[CPU_MAX][5] __aligned(16);
 
 struct descriptor_pointer {
     uint16_t limit;
     uint64_t base;
 } __packed;
 
-void gdt_init(void)
+void gdt_init(unsigned int cpu, uint64_t ist_df, uint64_t ist_nmi, uint64_t ist_mc)
 {
-    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-    struct descriptor_pointer gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    struct tss *t = &tss[cpu];
+    uint64_t *g = gdt[cpu];
+    uint64_t base = (uint64_t)t, limit = sizeof(*t) - 1;
+    struct descriptor_pointer gdtr = {sizeof(gdt[cpu]) - 1, (uint64_t)g};
 
-    memset(&tss, 0, sizeof(tss));
-    tss.ist[IST_DF - 1] = (uint64_t)ist_df_top;
-    tss.ist[IST_NMI - 1] = (uint64_t)ist_nmi_top;
-    tss.ist[IST_MC - 1] = (uint64_t)ist_mc_top;
-    tss.iomap_base = sizeof(tss);
+    memset(t, 0, sizeof(*t));
+    t->ist[IST_DF - 1] = ist_df;
+    t->ist[IST_NMI - 1] = ist_nmi;
+    t->ist[IST_MC - 1] = ist_mc;
+    t->iomap_base = sizeof(*t);
 
-    gdt[0] = 0;
-    gdt[HV_CS >> 3] = 0x00af9a000000ffffull;
-    gdt[HV_DS >> 3] = 0x00cf92000000ffffull;
+    g[0] = 0;
+    g[HV_CS >> 3] = 0x00af9a000000ffffull;
+    g[HV_DS >> 3] = 0x00cf92000000ffffull;
     /* 16-byte available 64-bit TSS descriptor (type 9, present). */
-    gdt[HV_TSS >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-                       ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
-    gdt[(HV_TSS >> 3) + 1] = base >> 32;
+    g[HV_TSS >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+                     ((limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xff) << 56);
+    g[(HV_TSS >> 3) + 1] = base >> 32;
 
     /* %fs and %gs keep their bases: %fs holds the per-CPU block. */
     __asm__ volatile("lgdt %0\n\t"

@@ -7,6 +7,7 @@
  */
 #include <asm/hvm.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -15,7 +16,45 @@
 #include <string.h>
 
 const struct hvm_ops *hvm;
-static struct vcpu *fpu_owner; /* whose FPU state and XCR0 the CPU holds */
+
+unsigned int arch_cpu_id(void)
+{
+    return this_cpu()->cpu_id;
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+    smp_kick(cpu);
+}
+
+void hvm_enter_guest(struct vcpu *v)
+{
+    this_cpu()->current = v;
+    /* Publish "in guest mode" before reading the p2m generation: a CPU
+     * changing the p2m bumps the generation, then waits for us to leave. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void hvm_leave_guest(void)
+{
+    __atomic_store_n(&this_cpu()->current, NULL, __ATOMIC_RELEASE);
+}
+
+void hvm_p2m_flush(struct domain *d)
+{
+    __atomic_fetch_add(&d->arch->p2m_generation, 1, __ATOMIC_SEQ_CST);
+    /* Every other CPU in guest mode for d leaves it (and flushes at its
+     * next entry) before the caller may free or reuse what was unmapped. */
+    for (unsigned int c = 0; c < nr_cpus_online; c++) {
+        struct vcpu *cur = __atomic_load_n(&percpu[c].current, __ATOMIC_ACQUIRE);
+
+        if (c == this_cpu()->cpu_id || !cur || cur->domain != d)
+            continue;
+        smp_kick(c);
+        while (__atomic_load_n(&percpu[c].current, __ATOMIC_ACQUIRE) == cur)
+            cpu_relax();
+    }
+}
 
 const char *arch_vendor(void)
 {
@@ -70,8 +109,11 @@ void arch_vcpu_destroy(struct vcpu *v)
 {
     if (!v->arch)
         return;
-    if (fpu_owner == v)
-        fpu_owner = NULL;
+    /* vCPUs never move between CPUs yet, so only its own CPU can hold its
+     * state; forget it there (the registers are simply overwritten). */
+    for (unsigned int c = 0; c < nr_cpus_online; c++)
+        if (percpu[c].fpu_owner == v)
+            percpu[c].fpu_owner = NULL;
     hvm->vcpu_destroy(v);
     heap_free_page(v->arch->fpu);
     heap_free_page(v->arch);
@@ -87,7 +129,6 @@ void arch_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg)
 
 void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
-    boot_percpu.current = v;
     hvm->vcpu_run(v, exit);
 }
 
@@ -134,13 +175,15 @@ void hvm_fpu_switch_to(struct vcpu *v)
 {
     /* The hypervisor never uses the FPU, so a vCPU's state can stay in the
      * registers across exits; it moves only when another vCPU runs. */
-    if (fpu_owner == v)
+    struct percpu *cpu = this_cpu();
+
+    if (cpu->fpu_owner == v)
         return;
-    if (fpu_owner)
-        fpu_save(fpu_owner);
+    if (cpu->fpu_owner)
+        fpu_save(cpu->fpu_owner);
     fpu_restore(v);
     wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
-    fpu_owner = v;
+    cpu->fpu_owner = v;
 }
 
 bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value)

@@ -9,6 +9,7 @@
  * a stack overflow faults instead of corrupting memory.
  */
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
 #include <hv/lib.h>
@@ -20,6 +21,7 @@
 #define MMIO_UC_END 0xff000000ull
 
 static uint64_t *pml4;
+static bool switched; /* running on these tables, which map all RAM */
 
 void *arch_frame_virt(mfn_t mfn)
 {
@@ -39,7 +41,7 @@ static uint64_t *alloc_table(void)
     if (page_alloc(0, &mfn))
         panic("out of memory for the hypervisor's page tables");
     /* Until the switch only head.S's map of the low 4 GiB is there. */
-    BUG_ON(mfn_x(mfn) >= (4ull << 30) >> PAGE_SHIFT);
+    BUG_ON(!switched && mfn_x(mfn) >= (4ull << 30) >> PAGE_SHIFT);
     t = arch_frame_virt(mfn);
     memset(t, 0, PAGE_SIZE);
     return t;
@@ -68,6 +70,8 @@ static uint64_t small_page_flags(uint64_t pa)
 {
     if (pa == 0 || is_guard_page(pa))
         return 0;
+    if (pa == TRAMPOLINE_BASE)
+        return PTE_P; /* the AP start-up code: read-only, executable */
     if (pa >= (uint64_t)__text_start && pa < (uint64_t)__text_end)
         return PTE_P;
     if (pa >= (uint64_t)__rodata_start && pa < (uint64_t)__rodata_end)
@@ -104,6 +108,30 @@ void paging_init(void)
         }
     }
     write_cr3((uint64_t)(uintptr_t)pml4);
+    switched = true;
     printk("hv: paging: %lu MiB identity-mapped, text r-x, data rw-, NULL and stack guards unmapped\n",
            top >> 20);
+}
+
+void paging_make_guard(uint64_t va)
+{
+    uint64_t *pdpt = next_level(pml4, (va >> 39) & 511);
+    uint64_t *pd = next_level(pdpt, (va >> 30) & 511);
+    uint64_t *pde = &pd[(va >> 21) & 511], *pt;
+
+    BUG_ON(!(*pde & PTE_P));
+    if (*pde & PTE_PS) {
+        /* Split the 2 MiB page into 512 small ones with the same rights. */
+        uint64_t base = *pde & PTE_ADDR_MASK & ~((2ull << 20) - 1);
+        uint64_t flags = *pde & (PTE_W | PTE_NX | PTE_PCD | PTE_PWT);
+
+        pt = alloc_table();
+        for (unsigned int i = 0; i < 512; i++)
+            pt[i] = (base + ((uint64_t)i << PAGE_SHIFT)) | PTE_P | flags;
+        *pde = (uint64_t)(uintptr_t)pt | PTE_P | PTE_W;
+        write_cr3(read_cr3()); /* drop the large translation everywhere it is cached */
+    }
+    pt = (uint64_t *)(uintptr_t)(*pde & PTE_ADDR_MASK);
+    pt[(va >> 12) & 511] = 0;
+    invlpg(va);
 }

@@ -5,9 +5,11 @@
  * command line before anything it configures; memory before paging, paging
  * before anything allocates; the vCPU back end last.
  */
+#include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/boot.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
@@ -20,7 +22,6 @@
 
 void hv_start(uint32_t magic, uint32_t info);
 
-struct percpu boot_percpu = {.self = &boot_percpu};
 static struct boot_info boot_info;
 static struct hv_options options;
 static struct boot_image images[BOOT_MAX_MODULES];
@@ -89,12 +90,15 @@ void hv_start(uint32_t magic, uint32_t info)
 
     cpu_init();
     memory_init(&boot_info);
+    smp_prepare_trampoline();
+    acpi_early_init();
     paging_init();
-    gdt_init();
+    gdt_init(0, (uint64_t)ist_df_top, (uint64_t)ist_nmi_top, (uint64_t)ist_mc_top);
     traps_init();
     lapic_init();
     time_init();
     hvm_init();
+    smp_init(&boot_info, options.maxcpus);
 
     for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
         struct boot_module *m = &boot_info.modules[i];

@@ -6,6 +6,7 @@
  */
 #include <asm/apic.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
@@ -167,7 +168,7 @@ uint64_t arch_tsc_hz(void)
 
 unsigned int arch_nr_cpus(void)
 {
-    return 1; /* the boot CPU; the others are not started yet */
+    return nr_cpus_online;
 }
 
 void arch_wallclock(uint64_t *sec, uint32_t *nsec)

@@ -49,19 +49,24 @@ static void set_gate(unsigned int vector, uint64_t handler, unsigned int ist)
     };
 }
 
-void traps_init(void)
+void traps_load(void)
 {
     struct {
         uint16_t limit;
         uint64_t base;
     } __packed idtr = {sizeof(idt) - 1, (uint64_t)idt};
 
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void traps_init(void)
+{
     for (unsigned int v = 0; v < 256; v++)
         set_gate(v, trap_entries[v], 0);
     set_gate(8, trap_entries[8], IST_DF);
     set_gate(2, trap_entries[2], IST_NMI);
     set_gate(18, trap_entries[18], IST_MC);
-    __asm__ volatile("lidt %0" ::"m"(idtr));
+    traps_load();
 }
 
 void trap_set_irq_handler(unsigned int vector, void (*handler)(unsigned int vector))

@@ -59,6 +59,13 @@ void arch_timer_set(uint64_t deadline);
 /* Wait, with interrupts on, until an interrupt has been taken. */
 void arch_idle(void);
 
+/* This physical CPU's index (0 is the boot CPU). */
+unsigned int arch_cpu_id(void);
+
+/* Interrupt physical CPU cpu so that it leaves guest mode or idle and
+ * looks at its run queue again. Nothing if cpu is this CPU. */
+void arch_cpu_kick(unsigned int cpu);
+
 /* p2m permissions */
 #define P2M_R (1u << 0)
 #define P2M_W (1u << 1)

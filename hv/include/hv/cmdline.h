@@ -8,6 +8,7 @@
  *   dom0_mem=SIZE  memory of the first domain (default 64M); SIZE is a
  *                  number with an optional K, M, G or T suffix (bytes if none)
  *   domu_mem=SIZE  memory of every further boot domain (default 32M)
+ *   maxcpus=N      use at most N physical CPUs (default: all, up to 16)
  *   poweroff       power the machine off when every domain has stopped
  *                  (QEMU isa-debug-exit and Bochs), instead of halting
  *   noreboot       accepted for compatibility; the hypervisor never reboots
@@ -25,6 +26,7 @@ struct hv_options {
     uint64_t dom0_mem;
     uint64_t domu_mem;
     bool poweroff;
+    unsigned int maxcpus;
 };
 
 /* The defaults listed above. */

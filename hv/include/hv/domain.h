@@ -48,6 +48,7 @@ struct vcpu {
     uint64_t cpu_time_ns;     /* time spent running, by the scheduler's accounting */
     bool time_published;      /* its time record in shared info is current */
     bool initialised;         /* has an entry state: may run */
+    bool busy;                /* a CPU picked it and has not finished its exit */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
@@ -160,8 +161,16 @@ void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit);
  * as crashed. Never affects the hypervisor or any other domain. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
-/* Free everything d owns, then d itself; d must not be running. */
+/* Free everything d owns, then d itself. If a vCPU of d is busy on another
+ * CPU, d becomes DYING at once and that CPU finishes the job. */
 void domain_destroy(struct domain *d);
+
+/* The scheduler's half of a deferred domain_destroy(): finishes it once
+ * no vCPU of d is busy. */
+void domain_destroy_finish(struct domain *d);
+
+/* Is a vCPU of any domain busy on a CPU? */
+bool domain_any_busy(void);
 
 /* Number of domains that exist (in any state but DEAD). */
 unsigned int domain_count(void);

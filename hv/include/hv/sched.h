@@ -12,7 +12,8 @@
  * runnable vCPU runs. Over a round, CPU time is shared in proportion to the
  * weights.
  *
- * Locking: none yet; one physical CPU runs the scheduler.
+ * Locking: hv_lock() is the hypervisor lock; common code runs under it
+ * (see sched.c).
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
@@ -20,6 +21,14 @@
 #include <hv/domain.h>
 
 #define SCHED_NS_PER_WEIGHT 39063ull /* weight 256 (the default): 10 ms */
+#define SCHED_CPU_MAX 16
+
+/* The hypervisor lock. */
+void hv_lock(void);
+void hv_unlock(void);
+
+/* Make v leave guest mode soon, if it is in it (to see a change). */
+void vcpu_kick(struct vcpu *v);
 
 /* Make v runnable if it is blocked or offline and its domain is running. */
 void vcpu_wake(struct vcpu *v);
@@ -40,7 +49,11 @@ void vcpu_set_timer(struct vcpu *v, uint64_t deadline);
 /* What a fired timer does besides waking the vCPU (time.c: the timer VIRQ). */
 void sched_timer_fired(struct vcpu *v);
 
-/* This CPU's scheduling loop. Returns when no domain is left. */
+/* The boot CPU's scheduling loop. Returns when no domain is running and
+ * no CPU is still busy with a vCPU. */
 void sched_run(void);
+
+/* Another CPU's scheduling loop: never returns. */
+__noreturn void sched_run_cpu(void);
 
 #endif

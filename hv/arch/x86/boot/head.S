@@ -12,6 +12,7 @@
 #define MB1_FLAGS ((1 << 0) | (1 << 1) | (1 << 16))
 #define MB2_MAGIC 0xe85250d6
 #define PERCPU_CANARY 0x28
+#define PERCPU_SIZE 256
 
     .section .multiboot, "a"
     .balign 4
@@ -127,17 +128,9 @@ start64:
     mov %eax, %gs
     mov $boot_stack_top, %rsp
 
-    /* Per-CPU block of the boot CPU, with a canary from the TSC. */
-    mov $boot_percpu, %eax
-    xor %edx, %edx
-    mov $MSR_FS_BASE, %ecx
-    wrmsr
-    rdtsc
-    shl $32, %rdx
-    or %rax, %rdx
-    rol $17, %rdx
-    mov $boot_percpu, %eax
-    mov %rdx, PERCPU_CANARY(%rax)
+    /* Per-CPU block of the boot CPU (percpu[0]), with a canary from the TSC. */
+    mov $percpu, %edi
+    call set_percpu
 
     /* hv_start(magic, info): saved in edi/esi by the 32-bit code. */
     mov magic_save(%rip), %edi
@@ -147,6 +140,37 @@ start64:
 7:  cli
     hlt
     jmp 7b
+
+/* %fs -> the per-CPU block at rdi, which gets a fresh canary. */
+set_percpu:
+    mov %rdi, (%rdi)                        /* self */
+    mov %edi, %eax
+    mov %rdi, %rdx
+    shr $32, %rdx
+    mov $MSR_FS_BASE, %ecx
+    wrmsr
+    rdtsc
+    shl $32, %rdx
+    or %rax, %rdx
+    rol $17, %rdx
+    xor %rdi, %rdx
+    mov %rdx, PERCPU_CANARY(%rdi)
+    ret
+
+/* Application processors arrive here from trampoline.S, on their own
+ * stack, with their index in edi: ap_main(cpu). */
+    .globl ap_entry64
+ap_entry64:
+    mov %edi, %ebx
+    imul $PERCPU_SIZE, %rdi, %rdi
+    add $percpu, %rdi
+    call set_percpu
+    mov %ebx, %edi
+    xor %ebp, %ebp
+    call ap_main
+8:  cli
+    hlt
+    jmp 8b
 
     .section .rodata
 no_lm_msg:

@@ -44,6 +44,8 @@ struct mb2_tag {
 #define MB2_TAG_LOADER 2
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
 
 struct mb2_module {
     struct mb2_tag tag;
@@ -140,6 +142,15 @@ static int parse_mb2(const uint8_t *info, struct boot_info *bi)
             const struct mb2_module *m = (const void *)tag;
 
             add_module(bi, m->start, m->end, m->string);
+            break;
+        }
+        case MB2_TAG_ACPI_OLD:
+        case MB2_TAG_ACPI_NEW: {
+            /* Copied: the loader's memory becomes free memory soon. */
+            size_t n = MIN((size_t)(tag->size - sizeof(*tag)), sizeof(bi->rsdp));
+
+            memcpy(bi->rsdp, tag + 1, n);
+            bi->have_rsdp = true;
             break;
         }
         case MB2_TAG_MMAP: {

@@ -13,6 +13,7 @@
  */
 #include <asm/hvm.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
@@ -35,9 +36,11 @@ struct svm_vcpu {
 void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa);
 
 static unsigned int nr_asids;
-static void *host_save_area, *host_vmcb;
+static void *host_vmcb[CPU_MAX]; /* each CPU's state for VMSAVE/VMLOAD */
 static uint8_t *iopm, *msrpm;
-static struct vcpu *asid_owner[64]; /* last vCPU that ran with each ASID */
+/* Per CPU, the last vCPU that ran with each ASID: its TLB entries are the
+ * only ones tagged with that ASID there. */
+static struct vcpu *asid_owner[CPU_MAX][64];
 
 static uint64_t pa_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 static struct svm_vcpu *svm_of(struct vcpu *v) { return v->arch->vendor; }
@@ -69,6 +72,17 @@ static void msrpm_allow(uint32_t msr)
     msrpm[(base + msr * 2) / 8] &= (uint8_t)~(3u << ((msr * 2) % 8));
 }
 
+/* Turn SVM on for this CPU: EFER.SVME, the host save area, the host VMCB. */
+static int svm_cpu_init(void)
+{
+    unsigned int cpu = this_cpu()->cpu_id;
+
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, pa_of(alloc_pages_zeroed(0)));
+    host_vmcb[cpu] = alloc_pages_zeroed(0);
+    return 0;
+}
+
 const struct hvm_ops *svm_probe(const char **why)
 {
     static const uint32_t guest_msrs[] = {
@@ -90,16 +104,13 @@ const struct hvm_ops *svm_probe(const char **why)
         *why = "this CPU has AMD-V without nested paging (NPT); run QEMU with -cpu max";
         return NULL;
     }
-    nr_asids = MIN(cpuid(0x8000000a, 0).ebx, (uint32_t)ARRAY_SIZE(asid_owner));
+    nr_asids = MIN(cpuid(0x8000000a, 0).ebx, (uint32_t)ARRAY_SIZE(asid_owner[0]));
     if (nr_asids < 2) {
         *why = "AMD-V offers no ASID for guests";
         return NULL;
     }
 
-    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-    host_save_area = alloc_pages_zeroed(0);
-    host_vmcb = alloc_pages_zeroed(0);
-    wrmsr(MSR_VM_HSAVE_PA, pa_of(host_save_area));
+    svm_cpu_init();
 
     /* Deny by default: every port and every MSR exits... */
     iopm = alloc_pages_zeroed(2); /* 3 pages needed, 4 allocated */
@@ -164,9 +175,10 @@ static void svm_vcpu_destroy(struct vcpu *v)
 {
     struct svm_vcpu *s = svm_of(v);
 
-    for (unsigned int i = 0; i < ARRAY_SIZE(asid_owner); i++)
-        if (asid_owner[i] == v)
-            asid_owner[i] = NULL;
+    for (unsigned int c = 0; c < CPU_MAX; c++)
+        for (unsigned int i = 0; i < ARRAY_SIZE(asid_owner[c]); i++)
+            if (asid_owner[c][i] == v)
+                asid_owner[c][i] = NULL;
     heap_free_page(s->vmcb);
     heap_free_page(s);
 }
@@ -369,6 +381,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
     struct svm_vcpu *s = svm_of(v);
     struct vmcb *vmcb = s->vmcb;
+    unsigned int cpu = this_cpu()->cpu_id;
+    const uint64_t *gen = &v->domain->arch->p2m_generation;
 
     for (;;) {
         hvm_fpu_switch_to(v);
@@ -377,12 +391,18 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
             v->arch->exceptions_intercepted = false;
             vmcb->intercept_exceptions = 0;
         }
-        if (asid_owner[vmcb->asid] != v) {
-            asid_owner[vmcb->asid] = v;
+        hvm_enter_guest(v);
+        /* Flush the TLB if another vCPU used this ASID here since, or the
+         * p2m changed since this vCPU's last flush. */
+        if (asid_owner[cpu][vmcb->asid] != v ||
+            v->arch->p2m_generation != __atomic_load_n(gen, __ATOMIC_ACQUIRE)) {
+            asid_owner[cpu][vmcb->asid] = v;
+            v->arch->p2m_generation = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
             vmcb->tlb_control = 1;
         }
         /* The guest's rax lives in the VMCB, not in regs. */
-        svm_vmrun(pa_of(vmcb), &v->arch->regs, pa_of(host_vmcb));
+        svm_vmrun(pa_of(vmcb), &v->arch->regs, pa_of(host_vmcb[cpu]));
+        hvm_leave_guest();
         vmcb->tlb_control = 0;
         vmcb->event_inject = 0;
         if (handle_exit(v, vmcb, exit))
@@ -407,10 +427,8 @@ static unsigned int npt_perms(uint64_t e)
 
 static void npt_changed(struct domain *d)
 {
-    /* Without flush-by-ASID, a full flush at the next VMRUN of each vCPU. */
-    for (unsigned int i = 0; i < ARRAY_SIZE(asid_owner); i++)
-        if (asid_owner[i] && asid_owner[i]->domain == d)
-            asid_owner[i] = NULL;
+    /* Without flush-by-ASID: a full flush at each vCPU's next VMRUN. */
+    hvm_p2m_flush(d);
 }
 
 const struct hvm_ops svm_ops = {
@@ -428,4 +446,5 @@ const struct hvm_ops svm_ops = {
     .p2m_present = npt_present,
     .p2m_perms = npt_perms,
     .p2m_changed = npt_changed,
+    .cpu_init = svm_cpu_init,
 };

@@ -12,6 +12,13 @@ void lapic_timer_oneshot(uint64_t ns);
 uint32_t lapic_timer_start_calibration(void);
 uint32_t lapic_timer_current(void);
 
+/* Inter-processor interrupts to the CPU with this local APIC ID. */
+void lapic_send_ipi(uint32_t apic_id, uint8_t vector);
+void lapic_send_init(uint32_t apic_id);
+void lapic_send_startup(uint32_t apic_id, uint8_t page);
+/* Busy-wait (TSC). */
+void lapic_delay_us(uint64_t us);
+
 extern uint64_t tsc_hz;        /* TSC ticks per second */
 extern uint64_t lapic_timer_hz; /* LAPIC timer ticks per second, after the divider */
 

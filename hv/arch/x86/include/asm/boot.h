@@ -34,6 +34,8 @@ struct boot_info {
     struct boot_region regions[BOOT_MAX_REGIONS];
     unsigned int nr_modules;
     struct boot_module modules[BOOT_MAX_MODULES];
+    bool have_rsdp;   /* the loader gave a copy of the ACPI RSDP */
+    uint8_t rsdp[36];
 };
 
 /* Fill *bi from the loader's magic and information structure. Returns 0 or

@@ -25,11 +25,13 @@ struct arch_vcpu {
     uint64_t xcr0;         /* the guest's XCR0 */
     uint64_t tsc_aux;
     bool exceptions_intercepted; /* until the guest loads an IDT */
+    uint64_t p2m_generation;     /* of its domain's p2m at its last TLB flush */
     void *vendor;          /* the back end's per-vCPU state */
 };
 
 struct arch_domain {
-    mfn_t p2m_root; /* top of the nested page table (NPT or EPT) */
+    mfn_t p2m_root;          /* top of the nested page table (NPT or EPT) */
+    uint64_t p2m_generation; /* bumped by every change (hvm_p2m_flush) */
 };
 
 struct hvm_ops {
@@ -48,6 +50,7 @@ struct hvm_ops {
     bool (*p2m_present)(uint64_t entry);
     unsigned int (*p2m_perms)(uint64_t entry);
     void (*p2m_changed)(struct domain *d); /* flush cached translations */
+    int (*cpu_init)(void); /* start the back end on another CPU: 0 or -HV_E* */
 };
 
 extern const struct hvm_ops *hvm;
@@ -64,6 +67,15 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsa
                struct cpuid_regs *out);
 /* Load v's FPU state and XCR0 if another vCPU's are loaded. */
 void hvm_fpu_switch_to(struct vcpu *v);
+/* Around guest mode on this CPU: the back ends call these right before
+ * entering (before checking the p2m generation) and right after leaving. */
+void hvm_enter_guest(struct vcpu *v);
+void hvm_leave_guest(void);
+
+/* After a change to d's p2m: bump its generation and wait until no other
+ * CPU is in guest mode for d with the old translations. */
+void hvm_p2m_flush(struct domain *d);
+
 /* Validate and apply an XSETBV; false means inject #GP. */
 bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value);
 

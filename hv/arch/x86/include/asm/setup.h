@@ -9,17 +9,30 @@
 #include <asm/boot.h>
 #include <hv/types.h>
 
-/* Per-CPU block; %fs points at it. The stack protector reads its canary at
- * %fs:0x28, so that offset is fixed. */
+/* Per-CPU block; %fs points at its CPU's. The stack protector reads its
+ * canary at %fs:0x28, so that offset is fixed, and so is the size (the AP
+ * entry code indexes the array). */
+#define PERCPU_SIZE 256
 struct percpu {
-    struct percpu *self;  /* 0x00 */
-    unsigned int cpu_id;  /* 0x08 */
-    unsigned int pad;
-    struct vcpu *current; /* 0x10 */
-    uint64_t reserved[2]; /* 0x18 */
-    uint64_t canary;      /* 0x28 */
+    struct percpu *self;     /* 0x00 */
+    unsigned int cpu_id;     /* 0x08: index in percpu[] */
+    unsigned int apic_id;    /* 0x0c */
+    struct vcpu *current;    /* 0x10: the vCPU in guest mode here, if any */
+    struct vcpu *fpu_owner;  /* 0x18: whose FPU state and XCR0 this CPU holds */
+    uint64_t reserved;       /* 0x20 */
+    uint64_t canary;         /* 0x28 */
+    volatile bool online;    /* 0x30 */
+    uint8_t pad[PERCPU_SIZE - 0x31];
 };
-extern struct percpu boot_percpu;
+extern struct percpu percpu[];
+
+static inline struct percpu *this_cpu(void)
+{
+    struct percpu *p;
+
+    __asm__("mov %%fs:0, %0" : "=r"(p));
+    return p;
+}
 
 /* CPU features the hypervisor found (cpu.c). */
 struct cpu_features {
@@ -33,11 +46,16 @@ extern struct cpu_features cpu_features;
 
 void serial_init(void);
 void serial_drain(void);               /* wait until the UART has sent everything */
-void cpu_init(void);                   /* features, EFER.NXE, CR4, XCR0 */
+void cpu_init(void);                   /* features, then cpu_setup() */
+void cpu_setup(void);                  /* this CPU's EFER.NXE, CR0, CR4, XCR0 */
 void memory_init(struct boot_info *bi); /* frame table, allocator */
 void paging_init(void);                /* final page tables, W^X */
-void gdt_init(void);                   /* GDT, TSS with IST stacks */
-void traps_init(void);                 /* IDT */
+void gdt_init(unsigned int cpu, uint64_t ist_df, uint64_t ist_nmi, uint64_t ist_mc);
+                                       /* this CPU's GDT, TSS with IST stacks */
+void traps_init(void);                 /* IDT, loaded on this CPU */
+void traps_load(void);                 /* load the IDT on another CPU */
+/* Unmap the page at va, making it a guard page (splits a 2 MiB mapping). */
+void paging_make_guard(uint64_t va);
 void time_init(void);                  /* TSC and LAPIC timer calibration */
 void lapic_init(void);
 void hvm_init(void);                   /* pick and start the vCPU back end */

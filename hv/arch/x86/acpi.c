@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Just enough ACPI to find the CPUs: the RSDP (from the boot loader, or by
+ * scanning the BIOS areas), the RSDT or XSDT, and the MADT's local APIC
+ * entries. Every table's checksum is verified; a bad table is ignored, and
+ * the machine then runs on the boot CPU alone.
+ */
+#include <asm/acpi.h>
+#include <hv/lib.h>
+#include <string.h>
+
+struct rsdp {
+    char signature[8];
+    uint8_t checksum;
+    char oem[6];
+    uint8_t revision;
+    uint32_t rsdt;
+    uint32_t length; /* revision >= 2 from here */
+    uint64_t xsdt;
+    uint8_t ext_checksum;
+    uint8_t reserved[3];
+} __packed;
+
+struct sdt_header {
+    char signature[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_revision, creator, creator_revision;
+} __packed;
+
+struct madt {
+    struct sdt_header h;
+    uint32_t lapic_address, flags;
+    uint8_t entries[];
+} __packed;
+
+#define MADT_LAPIC 0
+#define MADT_X2APIC 9
+#define LAPIC_ENABLED (1u << 0)
+#define LAPIC_ONLINE_CAPABLE (1u << 1)
+
+static bool checksum_ok(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint8_t sum = 0;
+
+    while (len--)
+        sum += *b++;
+    return sum == 0;
+}
+
+static const struct rsdp *rsdp_at(uint64_t addr)
+{
+    const struct rsdp *r = (const void *)(uintptr_t)addr;
+
+    if (memcmp(r->signature, "RSD PTR ", 8) || !checksum_ok(r, 20))
+        return NULL;
+    if (r->revision >= 2 && !checksum_ok(r, MIN(r->length, 4096u)))
+        return NULL;
+    return r;
+}
+
+static const struct rsdp *rsdp_scan(uint64_t start, uint64_t end)
+{
+    for (uint64_t a = start; a + sizeof(struct rsdp) <= end; a += 16) {
+        const struct rsdp *r = rsdp_at(a);
+
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+static const struct sdt_header *table_at(uint64_t addr)
+{
+    const struct sdt_header *h = (const void *)(uintptr_t)addr;
+
+    /* Only what paging maps (the low 4 GiB and RAM) is readable. */
+    if (!addr || addr >= (4ull << 30) || h->length < sizeof(*h) || h->length > (1u << 20) ||
+        !checksum_ok(h, h->length))
+        return NULL;
+    return h;
+}
+
+static const struct sdt_header *find_table(const struct rsdp *r, const char *sig)
+{
+    const struct sdt_header *root;
+    bool x = r->revision >= 2 && r->xsdt;
+    size_t n, width = x ? 8 : 4;
+
+    root = table_at(x ? r->xsdt : r->rsdt);
+    if (!root)
+        return NULL;
+    n = (root->length - sizeof(*root)) / width;
+    for (size_t i = 0; i < n; i++) {
+        const uint8_t *e = (const uint8_t *)(root + 1) + i * width;
+        uint64_t addr = x ? *(const uint64_t *)(const void *)e : *(const uint32_t *)(const void *)e;
+        const struct sdt_header *t = table_at(addr);
+
+        if (t && !memcmp(t->signature, sig, 4))
+            return t;
+    }
+    return NULL;
+}
+
+static uint64_t ebda_base;
+
+void acpi_early_init(void)
+{
+    /* The BIOS data area is in page 0, which paging_init() unmaps. */
+    uint64_t bda = 0x40e; /* the EBDA's segment */
+
+    __asm__("" : "+r"(bda)); /* a real address, not a null-pointer offset */
+    ebda_base = (uint64_t)*(const volatile uint16_t *)(uintptr_t)bda << 4;
+}
+
+unsigned int acpi_find_cpus(uint64_t rsdp_hint, uint32_t *apic_ids, unsigned int max)
+{
+    const struct rsdp *r = rsdp_hint ? rsdp_at(rsdp_hint) : NULL;
+    const struct madt *m;
+    unsigned int n = 0;
+
+    if (!r) {
+        uint64_t ebda = ebda_base;
+
+        if (ebda >= 0x80000 && ebda < 0xa0000)
+            r = rsdp_scan(ebda, ebda + 1024);
+        if (!r)
+            r = rsdp_scan(0xe0000, 0x100000);
+    }
+    if (!r) {
+        printk(LOG_WARN "hv: acpi: no RSDP: running on the boot CPU only\n");
+        return 0;
+    }
+    m = (const struct madt *)find_table(r, "APIC");
+    if (!m) {
+        printk(LOG_WARN "hv: acpi: no valid MADT: running on the boot CPU only\n");
+        return 0;
+    }
+    for (uint32_t off = sizeof(*m); off + 2 <= m->h.length;) {
+        const uint8_t *e = (const uint8_t *)m + off;
+
+        if (e[1] < 2 || off + e[1] > m->h.length)
+            break;
+        if (e[0] == MADT_LAPIC && e[1] >= 8) {
+            uint32_t flags = *(const uint32_t *)(const void *)(e + 4);
+
+            if ((flags & (LAPIC_ENABLED | LAPIC_ONLINE_CAPABLE)) && n < max)
+                apic_ids[n++] = e[3];
+        } else if (e[0] == MADT_X2APIC && e[1] >= 16) {
+            uint32_t id = *(const uint32_t *)(const void *)(e + 4);
+            uint32_t flags = *(const uint32_t *)(const void *)(e + 8);
+
+            /* xAPIC mode addresses IDs below 255 only. */
+            if ((flags & LAPIC_ENABLED) && id < 255 && n < max)
+                apic_ids[n++] = id;
+        }
+        off += e[1];
+    }
+    return n;
+}
