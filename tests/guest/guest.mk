@@ -42,6 +42,13 @@ check: all iso
 	$(Q)QEMU='$(QEMU)' BOCHS='$(BOCHS)' GRUB_MKRESCUE='$(GRUB_MKRESCUE)' \
 		tests/run-tests $(CHECK_FLAGS) $(BUILD)
 
+# make check-vmx: every whole-system test under Bochs on VT-x (BOCHS_CPU,
+# corei7_skylake_x by default); TESTS=REGEX narrows it as for make check.
+.PHONY: check-vmx
+check-vmx: all
+	$(Q)QEMU='$(QEMU)' BOCHS='$(BOCHS)' GRUB_MKRESCUE='$(GRUB_MKRESCUE)' \
+		TESTS='$(or $(TESTS),^guest/)' tests/run-tests --platform bochs $(BUILD)
+
 # make run: the serial console on the terminal; exits 0 when domain 0 powers
 # off with code 0, which QEMU reports as status 1 (docs/testing.md).
 RUN_CMDLINE ?= poweroff
