@@ -71,21 +71,29 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
         printk(LOG_ERR "hv: no boot modules: nothing to run. Give the hypervisor a 64-bit ELF "
                        "image as a module (qemu -initrd hello.elf, or GRUB's module2)\n");
     for (unsigned int i = 0; i < nr && i < DOMAIN_MAX; i++) {
-        uint64_t mem = i == 0 ? opt->dom0_mem : opt->domu_mem;
+        bool configured = i < CMDLINE_BOOT_DOMAINS;
+        uint64_t mem = i == 0 ? opt->dom0_mem
+                              : configured && opt->dom_mem[i] ? opt->dom_mem[i] : opt->domu_mem;
+        unsigned int vcpus = configured && opt->dom_vcpus[i] ? opt->dom_vcpus[i] : 1;
         struct domain *d;
         const char *why;
         char name[DOMAIN_NAME_MAX];
         int err;
 
         image_name(images[i].cmdline, name, sizeof(name));
-        err = domain_create_from_elf(i, name, images[i].data, images[i].size, mem,
+        err = domain_create_from_elf(i, name, images[i].data, images[i].size, mem, vcpus,
                                      images[i].cmdline, &d, &why);
         if (err) {
             printk(LOG_ERR "hv: d%u (%s): cannot build the domain: %s (error %d)\n", i, name,
                    why, err);
             continue;
         }
-        printk("hv: d%u (%s): %lu MiB, started\n", i, name, mem >> 20);
+        if (configured && opt->dom_weight[i])
+            d->weight = opt->dom_weight[i];
+        if (vcpus > 1)
+            printk("hv: d%u (%s): %lu MiB, %u vCPUs, started\n", i, name, mem >> 20, vcpus);
+        else
+            printk("hv: d%u (%s): %lu MiB, started\n", i, name, mem >> 20);
         d->auto_destroy = true;
         d->privileged = i == 0; /* the first boot domain is the control domain */
         built[nr_built++] = d;

@@ -34,6 +34,19 @@ static const struct option options[] = {
     {"domu_mem", OPTION_SIZE, FIELD(domu_mem), 0, 0},
     {"poweroff", OPTION_FLAG, FIELD(poweroff), 0, 0},
     {"maxcpus", OPTION_UNSIGNED, FIELD(maxcpus), 1, 16},
+#define BOOT_DOMAIN_OPTIONS(n)                                                                     \
+    {"dom" #n "_vcpus", OPTION_UNSIGNED, FIELD(dom_vcpus[n]), 1, 32},                             \
+    {"dom" #n "_weight", OPTION_UNSIGNED, FIELD(dom_weight[n]), 1, 65535},
+    BOOT_DOMAIN_OPTIONS(0) BOOT_DOMAIN_OPTIONS(1) BOOT_DOMAIN_OPTIONS(2) BOOT_DOMAIN_OPTIONS(3)
+    BOOT_DOMAIN_OPTIONS(4) BOOT_DOMAIN_OPTIONS(5) BOOT_DOMAIN_OPTIONS(6) BOOT_DOMAIN_OPTIONS(7)
+#undef BOOT_DOMAIN_OPTIONS
+    {"dom1_mem", OPTION_SIZE, FIELD(dom_mem[1]), 0, 0},
+    {"dom2_mem", OPTION_SIZE, FIELD(dom_mem[2]), 0, 0},
+    {"dom3_mem", OPTION_SIZE, FIELD(dom_mem[3]), 0, 0},
+    {"dom4_mem", OPTION_SIZE, FIELD(dom_mem[4]), 0, 0},
+    {"dom5_mem", OPTION_SIZE, FIELD(dom_mem[5]), 0, 0},
+    {"dom6_mem", OPTION_SIZE, FIELD(dom_mem[6]), 0, 0},
+    {"dom7_mem", OPTION_SIZE, FIELD(dom_mem[7]), 0, 0},
     {"noreboot", OPTION_FLAG, NO_FIELD, 0, 0},
 };
 

@@ -22,7 +22,7 @@ static int elf_write(void *ctx, uint64_t gpa, const void *src, size_t len)
 }
 
 /* The start-info device tree of public/start_info.h. */
-static int build_start_info(struct domain *d, const char *cmdline)
+static int build_start_info(struct domain *d, const char *cmdline, unsigned int nr_vcpus)
 {
     void *fdt = heap_alloc_page();
     int err = 0;
@@ -51,10 +51,15 @@ static int build_start_info(struct domain *d, const char *cmdline)
     FDT(fdt_begin_node(fdt, "cpus"));
     FDT(fdt_property_u32(fdt, "#address-cells", 1));
     FDT(fdt_property_u32(fdt, "#size-cells", 0));
-    FDT(fdt_begin_node(fdt, "cpu@0"));
-    FDT(fdt_property_string(fdt, "device_type", "cpu"));
-    FDT(fdt_property_u32(fdt, "reg", 0));
-    FDT(fdt_end_node(fdt));
+    for (unsigned int i = 0; i < nr_vcpus; i++) {
+        char node[16];
+
+        snprintf(node, sizeof(node), "cpu@%u", i);
+        FDT(fdt_begin_node(fdt, node));
+        FDT(fdt_property_string(fdt, "device_type", "cpu"));
+        FDT(fdt_property_u32(fdt, "reg", i));
+        FDT(fdt_end_node(fdt));
+    }
     FDT(fdt_end_node(fdt));
     FDT(fdt_begin_node(fdt, "hypervisor"));
     FDT(fdt_property_string(fdt, "compatible", "exovisor"));
@@ -71,8 +76,8 @@ static int build_start_info(struct domain *d, const char *cmdline)
 }
 
 int domain_create_from_elf(uint32_t id, const char *name, const void *image, size_t size,
-                           uint64_t memory_size, const char *cmdline, struct domain **out,
-                           const char **why)
+                           uint64_t memory_size, unsigned int nr_vcpus, const char *cmdline,
+                           struct domain **out, const char **why)
 {
     struct elf_image img;
     struct domain *d;
@@ -93,7 +98,7 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
         return -HV_E2BIG;
     }
 
-    err = domain_create(id, name, memory_size, 1, &d);
+    err = domain_create(id, name, memory_size, nr_vcpus, &d);
     if (err) {
         *why = err == -HV_ENOMEM ? "not enough free memory" : "the domain cannot be created";
         return err;
@@ -101,7 +106,7 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
     err = elf_load(&img, elf_write, d);
     *why = "loading the image failed";
     if (!err) {
-        err = build_start_info(d, cmdline);
+        err = build_start_info(d, cmdline, nr_vcpus);
         *why = "building the start-info tree failed";
     }
     if (!err) {

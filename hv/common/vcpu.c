@@ -116,3 +116,31 @@ void sched_timer_fired(struct vcpu *v)
 {
     /* The timer VIRQ comes with event channels; waking is enough until then. */
 }
+
+/* vcpu_op(cmd, vcpu, arg1, arg2) */
+int64_t do_vcpu_op(struct vcpu *v, const uint64_t args[6])
+{
+    struct domain *d = v->domain;
+    struct vcpu *target;
+
+    switch (args[0]) {
+    case HV_VCPUOP_count:
+        return d->max_vcpus;
+    case HV_VCPUOP_up:
+        if (args[1] >= d->max_vcpus)
+            return -HV_EINVAL;
+        target = d->vcpu[args[1]];
+        if (target->initialised)
+            return -HV_EBUSY;
+        vcpu_set_entry(target, args[2], args[3]);
+        return 0;
+    case HV_VCPUOP_down:
+        if (args[1] != v->id || v->id == 0)
+            return -HV_EINVAL;
+        v->initialised = false;
+        vcpu_sleep(v);
+        return 0;
+    default:
+        return -HV_ENOSYS;
+    }
+}

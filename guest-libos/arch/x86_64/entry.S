@@ -41,3 +41,29 @@ libos_tcb:
 boot_stack:
     .skip 65536
 boot_stack_top:
+
+/*
+ * Where a secondary vCPU starts (libos_vcpu_start): rdi points to its start
+ * block {stack top, TCB, function, argument}. It gets its own stack and
+ * TCB, runs the function, and stops itself when that returns.
+ */
+    .text
+    .globl libos_secondary_entry
+libos_secondary_entry:
+    mov 0(%rdi), %rsp
+    mov %rdi, %r12
+    mov 8(%rdi), %rax                       /* TCB: self pointer, canary */
+    mov %rax, (%rax)
+    mov %rax, %rdx
+    shr $32, %rdx
+    mov $MSR_FS_BASE, %ecx
+    wrmsr
+    mov 8(%r12), %rax
+    mov libos_tcb + 0x28, %rdx
+    mov %rdx, 0x28(%rax)
+    mov 24(%r12), %rdi
+    xor %ebp, %ebp
+    call *16(%r12)
+    call libos_vcpu_exit
+2:  hlt
+    jmp 2b

@@ -8,6 +8,9 @@
  *   dom0_mem=SIZE  memory of the first domain (default 64M); SIZE is a
  *                  number with an optional K, M, G or T suffix (bytes if none)
  *   domu_mem=SIZE  memory of every further boot domain (default 32M)
+ *   domN_mem=SIZE  memory of boot domain N, 1..7 (default domu_mem)
+ *   domN_vcpus=N   vCPUs of boot domain N, 0..7 (default 1, at most 32)
+ *   domN_weight=W  CPU weight of boot domain N, 0..7 (default 256)
  *   maxcpus=N      use at most N physical CPUs (default: all, up to 16)
  *   poweroff       power the machine off when every domain has stopped
  *                  (QEMU isa-debug-exit and Bochs), instead of halting
@@ -21,12 +24,19 @@
 
 #include <hv/types.h>
 
+#define CMDLINE_BOOT_DOMAINS 8
+
 struct hv_options {
     unsigned int loglvl;
     uint64_t dom0_mem;
     uint64_t domu_mem;
     bool poweroff;
     unsigned int maxcpus;
+    /* Per boot domain, 0 meaning the default. dom_mem[0] is unused:
+     * dom0_mem sets domain 0's memory. */
+    uint64_t dom_mem[CMDLINE_BOOT_DOMAINS];
+    unsigned int dom_vcpus[CMDLINE_BOOT_DOMAINS];
+    unsigned int dom_weight[CMDLINE_BOOT_DOMAINS];
 };
 
 /* The defaults listed above. */

@@ -121,15 +121,16 @@ struct vcpu_exit {
 
 /*
  * Build a domain from a 64-bit ELF image: populate memory_size bytes, load
- * the image, write the start-info tree with cmdline, set up the boot vCPU.
+ * the image, write the start-info tree with cmdline, create nr_vcpus vCPUs
+ * and set up the boot vCPU (vCPU 0; the guest starts the others).
  * On failure everything is undone, *why says what was wrong, and the return
  * is -HV_ENOEXEC, -HV_E2BIG or -HV_ERANGE (a bad image, see elf_check()),
  * -HV_ENOMEM, -HV_EINVAL (bad memory size) or -HV_EFAULT. On success *out is a domain in
  * DOMAIN_RUNNING state.
  */
 int domain_create_from_elf(uint32_t id, const char *name, const void *image, size_t size,
-                           uint64_t memory_size, const char *cmdline, struct domain **out,
-                           const char **why) __must_check;
+                           uint64_t memory_size, unsigned int nr_vcpus, const char *cmdline,
+                           struct domain **out, const char **why) __must_check;
 
 /*
  * Create domain id in DOMAIN_BUILDING state, paused, with memory_size bytes

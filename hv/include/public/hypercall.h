@@ -27,7 +27,8 @@
     X(1, sched_op, 3)                                                          \
     X(3, grant_table_op, 3)                                                    \
     X(4, domctl, 2)                                                            \
-    X(5, sysctl, 2)
+    X(5, sysctl, 2)                                                            \
+    X(6, vcpu_op, 4)
 
 enum hv_hypercall_number {
 #define HV_HC_ENUM(num, name, nargs) HV_HC_##name = (num),
@@ -59,6 +60,20 @@ enum hv_hypercall_number {
 #define HV_SCHED_yield 1
 #define HV_SCHED_block 2
 #define HV_SCHED_set_timer 3
+
+/*
+ * vcpu_op(IN cmd, IN vcpu, IN arg1, IN arg2): the domain's own vCPUs.
+ *   HV_VCPUOP_up: start vCPU vcpu (not yet started) in the entry state of
+ *                 public/start_info.h with rip = arg1 and rdi = arg2. The
+ *                 domain's boot vCPU is vCPU 0; the others wait for this.
+ *                 -HV_EINVAL for a bad vcpu, -HV_EBUSY if it is up already.
+ *   HV_VCPUOP_count: returns how many vCPUs the domain has (vcpu ignored).
+ *   HV_VCPUOP_down: the calling vCPU stops (vcpu must be its own id); it
+ *                 can be started again with HV_VCPUOP_up. Not vCPU 0.
+ */
+#define HV_VCPUOP_up 0
+#define HV_VCPUOP_count 1
+#define HV_VCPUOP_down 2
 
 #define HV_SHUTDOWN_poweroff 0 /* the application finished; code is its status */
 #define HV_SHUTDOWN_reboot 1   /* asks to be restarted */
