@@ -9,11 +9,17 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Whole pages are copied and cleared often (populating a domain, grant
+ * copies), so the aligned bulk goes eight bytes at a time. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
     unsigned char *d = dst;
     const unsigned char *s = src;
 
+    if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(uint64_t *)(void *)d = *(const uint64_t *)(const void *)s;
+    }
     while (n--)
         *d++ = *s++;
     return dst;
@@ -38,6 +44,12 @@ void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
 
+    if (((uintptr_t)d & 7) == 0) {
+        uint64_t v = 0x0101010101010101ull * (unsigned char)c;
+
+        for (; n >= 8; n -= 8, d += 8)
+            *(uint64_t *)(void *)d = v;
+    }
     while (n--)
         *d++ = (unsigned char)c;
     return dst;
