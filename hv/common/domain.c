@@ -9,6 +9,7 @@
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/grant.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -217,6 +218,8 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
             d->vcpu[i] = NULL;
         }
     }
+    if (!err)
+        err = event_domain_init(d);
     if (err) {
         domain_destroy(d);
         return err;
@@ -300,6 +303,9 @@ void domain_destroy(struct domain *d)
         return; /* already on its way */
     set_state(d, DOMAIN_DYING);
     console_guest_flush(d);
+    /* Close its event channels first: peers see their ends closed at
+     * once, and nothing can bind to the domain any more. */
+    event_domain_destroy(d);
     /* Stop every vCPU; one still in guest mode on another CPU is told to
      * leave, and that CPU finishes the destruction (domain_destroy_finish). */
     for (unsigned int i = 0; i < d->max_vcpus; i++)

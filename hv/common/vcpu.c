@@ -7,6 +7,7 @@
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/event.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
@@ -59,8 +60,12 @@ static void report_exit(struct domain *d, const struct vcpu_exit *e)
  * nothing could, the domain is stuck for good: stop it with a diagnostic. */
 static void block_or_crash(struct vcpu *v, const char *how, uint64_t rip)
 {
-    /* Only a timer can wake a vCPU yet. */
-    if (v->timer_deadline == NO_TIMER) {
+    /* An event is already pending: return at once, masked or not, so that
+     * a guest that polls (upcalls masked) cannot miss it. */
+    if (event_vcpu_pending(v))
+        return;
+    /* Its timer or an event channel could wake it. */
+    if (v->timer_deadline == NO_TIMER && !event_vcpu_can_wake(v)) {
         domain_crash(v->domain, "%s at rip %#lx with nothing to wake it", how, rip);
         return;
     }
@@ -114,7 +119,7 @@ int64_t do_sched_op(struct vcpu *v, const uint64_t args[6])
 
 void sched_timer_fired(struct vcpu *v)
 {
-    /* The timer VIRQ comes with event channels; waking is enough until then. */
+    event_send_virq(v, HV_VIRQ_TIMER);
 }
 
 /* vcpu_op(cmd, vcpu, arg1, arg2) */

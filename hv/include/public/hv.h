@@ -11,6 +11,7 @@
 
 #include "domctl.h"
 #include "errno.h"
+#include "event.h"
 #include "grant.h"
 #include "hypercall.h"
 #include "shared_info.h"

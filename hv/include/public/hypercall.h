@@ -25,6 +25,7 @@
 #define HV_HYPERCALLS(X)                                                       \
     X(0, console_write, 2)                                                     \
     X(1, sched_op, 3)                                                          \
+    X(2, evtchn_op, 3)                                                         \
     X(3, grant_table_op, 3)                                                    \
     X(4, domctl, 2)                                                            \
     X(5, sysctl, 2)                                                            \
@@ -43,6 +44,11 @@ enum hv_hypercall_number {
  * HV_CONSOLE_WRITE_MAX bytes; returns the number of bytes taken.
  */
 #define HV_CONSOLE_WRITE_MAX 4096u
+
+/*
+ * evtchn_op(IN cmd, IN arg, IN count): event channels; the commands and
+ * their arguments are in public/event.h.
+ */
 
 /*
  * sched_op(IN cmd, IN arg1, IN arg2).

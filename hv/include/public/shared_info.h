@@ -14,6 +14,8 @@
  * interrupt vector HV_UPCALL_VECTOR, when it has interrupts enabled. The
  * guest clears upcall_pending, swaps pending_sel to 0, and for each word
  * scans pending & ~mask, clearing each bit before handling its port.
+ * Upcalls start masked (upcall_mask = 1 on every vCPU); a guest that takes
+ * no interrupts polls instead, sleeping in HV_SCHED_block.
  *
  * Time (pvclock): the hypervisor updates a vCPU's time record when the vCPU
  * is scheduled on a physical CPU and when the TSC scale changes. A reader

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Event channels (public/event.h is the guest's side): each domain has a
+ * table of HV_EVTCHN_PORTS ports; a port is free, unbound (offered to one
+ * domain), interdomain (connected to a port of another domain, or of the
+ * same one), bound to a VIRQ, or closed (its other end went away). Sending
+ * marks the port pending in the receiving domain's shared-info page and
+ * wakes the vCPU it is bound to; it costs the same whatever the number of
+ * ports (O(1)). Ports name their peer by domain id and port number, never by
+ * pointer, and a dying domain closes every channel that names it, so no
+ * reference outlives its target.
+ *
+ * Locking: callers hold the hypervisor lock (hv_lock()), except for
+ * event_upcall_deliverable(), which only reads the guest's flags.
+ */
+#ifndef HV_EVENT_H
+#define HV_EVENT_H
+
+#include <hv/domain.h>
+
+/* Create d's port table (upcalls start masked on every vCPU). Called by
+ * domain_create() once the shared-info page and the vCPUs exist.
+ * Returns 0 or -HV_ENOMEM. */
+int event_domain_init(struct domain *d) __must_check;
+
+/* Close every port of d, and every port of another domain that names d:
+ * their owners see them as closed (HV_EVTCHN_STATE_closed), with an event
+ * pending on them so that a waiting vCPU notices. Frees the table. Safe on
+ * a domain whose table was never created. */
+void event_domain_destroy(struct domain *d);
+
+/* Send virq to vCPU v if v's domain bound it (HV_VIRQ_TIMER is per vCPU;
+ * for the per-domain VIRQs pass any vCPU of the domain). Nothing if unbound. */
+void event_send_virq(struct vcpu *v, unsigned int virq);
+
+/* Whether an event channel could ever wake v: a port that notifies v is
+ * unbound, interdomain or bound to a VIRQ. */
+bool event_vcpu_can_wake(const struct vcpu *v);
+
+/* Whether v has an event pending (its upcall_pending flag), masked or not.
+ * Read from the guest's page: use it only to decide whether v may sleep. */
+bool event_vcpu_pending(const struct vcpu *v);
+
+/* Whether v should get an upcall now: an event is pending and v has not
+ * masked upcalls. The vCPU back ends ask before entering the guest. */
+bool event_upcall_deliverable(const struct vcpu *v);
+
+/* Counters of d's events (for monitoring): sends it made, and events that
+ * arrived on its ports (from domains and from the hypervisor). */
+struct event_stats {
+    uint64_t sent, received;
+    unsigned int ports_in_use;
+};
+void event_domain_stats(const struct domain *d, struct event_stats *out);
+
+#endif
