@@ -23,6 +23,7 @@ uint64_t host_free_frames(void);
  * which jumps to the armed timer's deadline). */
 extern uint64_t host_time_ns;
 extern uint64_t host_timer_deadline; /* the last arch_timer_set() */
+extern unsigned int host_cpu_kicks;  /* arch_cpu_kick() calls so far */
 
 /* What arch_vcpu_run() does on the host: the test's script fills *exit. */
 extern void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
