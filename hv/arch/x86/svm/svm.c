@@ -17,6 +17,7 @@
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
+#include <hv/event.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
@@ -399,6 +400,14 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
             asid_owner[cpu][vmcb->asid] = v;
             v->arch->p2m_generation = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
             vmcb->tlb_control = 1;
+        }
+        /* An event upcall is delivered by the hardware as soon as the
+         * guest's IF allows; withdrawn while the guest has it masked. */
+        if (event_upcall_deliverable(v)) {
+            vmcb->vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
+            vmcb->vintr_vector = HV_UPCALL_VECTOR;
+        } else {
+            vmcb->vintr &= ~VINTR_IRQ;
         }
         /* The guest's rax lives in the VMCB, not in regs. */
         svm_vmrun(pa_of(vmcb), &v->arch->regs, pa_of(host_vmcb[cpu]));

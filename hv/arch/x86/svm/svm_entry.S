@@ -60,6 +60,11 @@ svm_vmrun:
     mov REG_RSI(%rsi), %rsi
 
     sti
+    /* GIF is clear, so nothing is taken here; the NOP only keeps STI's
+     * one-instruction interrupt shadow off VMRUN, which QEMU would
+     * otherwise carry into the guest (delaying, then misplacing, a
+     * virtual interrupt by one instruction). */
+    nop
     vmrun %rax
     cli
 

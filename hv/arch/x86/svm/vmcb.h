@@ -32,7 +32,9 @@ struct vmcb {
     uint32_t asid;                   /* 0x058 */
     uint8_t tlb_control;             /* 0x05c */
     uint8_t reserved_05d[3];
-    uint64_t vintr;                  /* 0x060: V_INTR_MASKING is bit 24 */
+    uint32_t vintr;                  /* 0x060: VINTR_* */
+    uint8_t vintr_vector;            /* 0x064: V_INTR_VECTOR */
+    uint8_t reserved_065[3];
     uint64_t interrupt_shadow;       /* 0x068 */
     uint64_t exit_code;              /* 0x070 */
     uint64_t exit_info1;             /* 0x078 */
@@ -70,6 +72,7 @@ struct vmcb {
 };
 
 BUILD_BUG_ON(sizeof(struct vmcb) != 0x1000);
+BUILD_BUG_ON(__builtin_offsetof(struct vmcb, vintr_vector) != 0x064);
 BUILD_BUG_ON(__builtin_offsetof(struct vmcb, exit_code) != 0x070);
 BUILD_BUG_ON(__builtin_offsetof(struct vmcb, event_inject) != 0x0a8);
 BUILD_BUG_ON(__builtin_offsetof(struct vmcb, next_rip) != 0x0c8);
@@ -111,7 +114,12 @@ BUILD_BUG_ON(__builtin_offsetof(struct vmcb, g_pat) != 0x668);
 #define INTERCEPT_MWAIT_COND (1u << 12)
 #define INTERCEPT_XSETBV (1u << 13)
 
-#define VINTR_MASKING (1ull << 24)
+/* vintr: a virtual interrupt (V_IRQ) of vector vintr_vector is taken when
+ * the guest's RFLAGS.IF allows; the processor clears V_IRQ as it does. */
+#define VINTR_IRQ (1u << 8)
+#define VINTR_PRIO_MAX (0xfu << 16)
+#define VINTR_IGN_TPR (1u << 20)
+#define VINTR_MASKING (1u << 24)
 
 /* exit codes */
 #define VMEXIT_EXCEPTION_BASE 0x40
