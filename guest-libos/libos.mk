@@ -6,7 +6,8 @@
 
 LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/kernel/start.c \
 	guest-libos/kernel/console.c guest-libos/kernel/grant.c guest-libos/kernel/printf.c \
-	guest-libos/kernel/time.c guest-libos/kernel/vcpu.c hv/common/string.c
+	guest-libos/kernel/time.c guest-libos/kernel/vcpu.c guest-libos/kernel/event.c \
+	hv/common/string.c
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))
 LIBOS_LD := guest-libos/arch/x86_64/guest.ld
 
