@@ -63,6 +63,7 @@ include hv/hv.mk
 include guest-libos/libos.mk
 include tests/unit/unit.mk
 include tests/guest/guest.mk
+include tests/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -43,3 +43,4 @@ all: $(BUILD)/guests/$(1).elf
 endef
 
 $(eval $(call guest_app,hello,guest-libos/apps/hello/hello.c))
+$(eval $(call guest_app,bench,guest-libos/apps/bench/bench.c))

@@ -183,54 +183,105 @@ static struct vcpu *pick(struct run_queue *rq)
     return v;
 }
 
-/* Run one vCPU (or idle) on this CPU; called and returns with the lock. */
+/* The earliest vCPU timer, or NO_TIMER. */
+static uint64_t next_timer(void)
+{
+    return nr_timers ? timers[0]->timer_deadline : NO_TIMER;
+}
+
+/* What the CPU's timer is armed for (schedule_once), per CPU. */
+static uint64_t armed_for[SCHED_CPU_MAX];
+
+bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit)
+{
+    struct domain *d = v->domain;
+    unsigned int cpu = v->processor;
+    bool direct;
+    int64_t ret;
+
+    hv_lock();
+    if (v->state != VCPU_RUNNING || d->state != DOMAIN_RUNNING) {
+        hv_unlock();
+        return false; /* something happened to it meanwhile */
+    }
+    ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
+    direct = v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
+             run_queues[cpu].head == v && next_timer() >= armed_for[cpu];
+    if (direct || d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED)
+        arch_vcpu_hypercall_return(v, ret);
+    hv_unlock();
+    /* Handled either way: the long way must not dispatch it again. */
+    if (!direct)
+        v->hypercall_done = true;
+    return direct;
+}
+
+/* Run one vCPU (or idle) on this CPU; called and returns with the lock.
+ * While the vCPU keeps its place (a hypercall that did not block or yield,
+ * an exit handled), it goes straight back into the guest: the timer is
+ * already armed for the end of its share or the next vCPU timer. */
 static void schedule_once(unsigned int cpu)
 {
     struct run_queue *rq = &run_queues[cpu];
-    uint64_t now = arch_time_ns(), deadline, ran;
+    uint64_t now = arch_time_ns(), slice_end, armed, ran;
     struct vcpu_exit exit;
     struct domain *d;
     struct vcpu *v;
 
     timers_fire(now);
     v = pick(rq);
-    deadline = nr_timers ? timers[0]->timer_deadline : NO_TIMER;
     if (!v) {
         rq->idle = true;
+        armed = next_timer();
         hv_unlock();
-        arch_timer_set(deadline);
+        arch_timer_set(armed);
         arch_idle();
         hv_lock();
         rq->idle = false;
         return;
     }
-    arch_timer_set(MIN(deadline, now + (uint64_t)v->budget_ns));
+    slice_end = now + (uint64_t)v->budget_ns;
+    armed = MIN(next_timer(), slice_end);
+    armed_for[cpu] = armed;
+    arch_timer_set(armed);
     if (!v->time_published) {
         /* One TSC scale for all CPUs: once per vCPU is enough. */
         time_publish_vcpu(v);
         v->time_published = true;
     }
-    v->state = VCPU_RUNNING;
-    v->busy = true;
-    hv_unlock();
-    arch_vcpu_run(v, &exit);
-    hv_lock();
-    v->busy = false;
     d = v->domain;
-    if (v->state == VCPU_RUNNING)
-        v->state = VCPU_RUNNABLE;
-    ran = arch_time_ns() - now;
-    v->cpu_time_ns += ran;
-    v->budget_ns -= (int64_t)ran;
-    if (d->state == DOMAIN_DYING) {
-        /* Destroyed while it ran here: finish the job if it was the last. */
-        domain_destroy_finish(d);
-        return;
-    }
-    vcpu_handle_exit(v, &exit);
-    if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
-        d->stop_reported = true;
-        domain_stopped(d); /* may destroy it: v may be gone */
+    for (;;) {
+        v->state = VCPU_RUNNING;
+        v->busy = true;
+        hv_unlock();
+        arch_vcpu_run(v, &exit);
+        hv_lock();
+        v->busy = false;
+        if (v->state == VCPU_RUNNING)
+            v->state = VCPU_RUNNABLE;
+        ran = arch_time_ns() - now;
+        now += ran;
+        v->cpu_time_ns += ran;
+        v->budget_ns -= (int64_t)ran;
+        if (d->state == DOMAIN_DYING) {
+            /* Destroyed while it ran here: finish the job if it was the last. */
+            domain_destroy_finish(d);
+            return;
+        }
+        vcpu_handle_exit(v, &exit);
+        if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
+            d->stop_reported = true;
+            domain_stopped(d); /* may destroy it: v may be gone */
+            return;
+        }
+        if (v->state != VCPU_RUNNABLE || rq->head != v || now >= slice_end ||
+            next_timer() <= now)
+            return;
+        if (next_timer() < armed) {
+            armed = next_timer();
+            armed_for[cpu] = armed;
+            arch_timer_set(armed);
+        }
     }
 }
 

@@ -81,6 +81,11 @@ void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit)
     case EXIT_INTERRUPT:
         return;
     case EXIT_HYPERCALL:
+        if (v->hypercall_done) {
+            /* Dispatched on the short way already (sched.c). */
+            v->hypercall_done = false;
+            return;
+        }
         ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
         if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED)
             arch_vcpu_hypercall_return(v, ret);

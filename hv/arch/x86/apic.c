@@ -63,7 +63,7 @@ void lapic_init(void)
     lapic = (volatile uint32_t *)(uintptr_t)(base & PTE_ADDR_MASK);
     lapic_write(APIC_SVR, APIC_SVR_ENABLE | VECTOR_SPURIOUS);
     lapic_write(APIC_TIMER_DIVIDE, APIC_DIVIDE_16);
-    lapic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | VECTOR_TIMER);
+    lapic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, idle until armed */
     this_cpu()->apic_id = lapic_read(APIC_ID) >> 24;
 }
 
@@ -107,10 +107,23 @@ uint32_t lapic_timer_start_calibration(void)
 
 uint32_t lapic_timer_current(void) { return lapic_read(APIC_TIMER_CURRENT); }
 
+/* Timer ticks per ns as 32.32 fixed point: no division on this path,
+ * which runs whenever the scheduler picks a vCPU. */
+static uint64_t ticks_per_ns_32;
+
+void lapic_timer_set_rate(uint64_t hz)
+{
+    lapic_write(APIC_TIMER_INIT, 0);
+    lapic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
+    lapic_timer_hz = hz;
+    ticks_per_ns_32 = (uint64_t)(((unsigned __int128)hz << 32) / 1000000000u);
+}
+
 void lapic_timer_oneshot(uint64_t ns)
 {
-    uint64_t ticks = (uint64_t)(((unsigned __int128)ns * lapic_timer_hz) / 1000000000u);
+    uint64_t ticks = ns >= (1ull << 32) ? 0xffffffffu
+                                         : (ns * ticks_per_ns_32) >> 32;
 
-    lapic_write(APIC_LVT_TIMER, VECTOR_TIMER); /* one-shot, unmasked */
+    /* LVT timer is one-shot and unmasked from lapic_init() on. */
     lapic_write(APIC_TIMER_INIT, ns ? (uint32_t)MIN(MAX(ticks, 1u), 0xffffffffu) : 0);
 }

@@ -218,7 +218,7 @@ void time_init(void)
     while (rdtsc() - t0 < tsc_hz / 100)
         cpu_relax();
     ticks = start - lapic_timer_current();
-    lapic_timer_hz = ticks * 100;
+    lapic_timer_set_rate(ticks * 100);
 
     trap_set_irq_handler(VECTOR_TIMER, timer_interrupt);
     printk("hv: time: TSC %lu.%03lu MHz (%s%s), LAPIC timer %lu.%03lu MHz, wall clock %lu\n",

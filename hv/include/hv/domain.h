@@ -49,6 +49,7 @@ struct vcpu {
     bool time_published;      /* its time record in shared info is current */
     bool initialised;         /* has an entry state: may run */
     bool busy;                /* a CPU picked it and has not finished its exit */
+    bool hypercall_done;      /* its last hypercall was dispatched already */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;

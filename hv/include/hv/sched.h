@@ -27,6 +27,16 @@
 void hv_lock(void);
 void hv_unlock(void);
 
+/*
+ * The short way for a hypercall exit, called by the vCPU back end in guest
+ * mode's place (without the hypervisor lock): dispatch it under the lock
+ * and, if v may simply go on running (it did not block, yield, stop or set
+ * an earlier timer), complete it and return true; the back end re-enters
+ * the guest. Otherwise return false with nothing done; the exit goes the
+ * long way, through the scheduler.
+ */
+bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit);
+
 /* Make v leave guest mode soon, if it is in it (to see a change). */
 void vcpu_kick(struct vcpu *v);
 

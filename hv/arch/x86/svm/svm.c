@@ -20,6 +20,7 @@
 #include <hv/event.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
+#include <hv/sched.h>
 #include <hv/page_alloc.h>
 #include <public/hv.h>
 #include <string.h>
@@ -315,7 +316,9 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         exit->hypercall.args[3] = r->r10;
         exit->hypercall.args[4] = r->r8;
         exit->hypercall.args[5] = r->r9;
-        return true;
+        /* Most hypercalls leave the vCPU where it is: finish them here and
+         * go straight back into the guest. */
+        return !vcpu_hypercall_direct(v, exit);
     case VMEXIT_CPUID: {
         struct cpuid_regs c;
 

@@ -10,6 +10,8 @@ void lapic_eoi(void);
 void lapic_timer_oneshot(uint64_t ns);
 /* Count down from the maximum, for calibration; returns the start count. */
 uint32_t lapic_timer_start_calibration(void);
+/* After calibration: the timer's rate, ticks per second. */
+void lapic_timer_set_rate(uint64_t hz);
 uint32_t lapic_timer_current(void);
 
 /* Inter-processor interrupts to the CPU with this local APIC ID. */
