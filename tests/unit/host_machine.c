@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The host implementation of hv/include/hv/arch.h (see host_machine.h).
- * The p2m is a flat array per domain indexed by guest frame number, long
- * enough for HOST_GFN_LIMIT frames: test domains are small.
+ * The p2m has two levels, as a real one does: a directory per domain of
+ * leaf tables of 512 entries, each allocated when something is first
+ * mapped in its 2 MiB, covering HOST_GFN_LIMIT frames: test domains are
+ * small. Walks skip absent leaves, which keeps the audit cheap enough for a
+ * fuzzer to run after every hypercall.
  */
 #include "host_machine.h"
 
 #include <hv/arch.h>
 #include <hv/heap.h>
+#include <hv/lib.h>
 #include <hv/page_alloc.h>
 #include <public/errno.h>
 #include <stdio.h>
@@ -15,14 +19,17 @@
 #include <string.h>
 
 #define HOST_GFN_LIMIT (1u << 16) /* 256 MiB of guest-physical space */
+#define LEAF_ENTRIES 512u         /* one leaf maps 2 MiB, like a page table */
+#define LEAVES (HOST_GFN_LIMIT / LEAF_ENTRIES)
 #define ENTRY_PRESENT (1ull << 63)
 #define ENTRY_HEAD (1ull << 62)  /* first frame of a mapping; order below */
 #define ENTRY_ORDER_SHIFT 56
 #define ENTRY_PERMS_SHIFT 48
 #define ENTRY_MFN_MASK ((1ull << 48) - 1)
+#define LOG_TAIL_MAX 8192
 
 struct arch_domain {
-    uint64_t *p2m; /* HOST_GFN_LIMIT entries */
+    uint64_t *leaf[LEAVES]; /* LEAF_ENTRIES entries each, or NULL: nothing mapped there */
 };
 
 struct arch_vcpu {
@@ -38,15 +45,24 @@ uint64_t host_timer_deadline = UINT64_MAX;
 unsigned int host_cpu_kicks;
 void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
 
+bool host_console_quiet;
+
 void host_machine_init(uint64_t nr_frames)
 {
-    free(arena);
-    free(frame_table);
-    arena = aligned_alloc(PAGE_SIZE, nr_frames * PAGE_SIZE);
-    frame_table = calloc(nr_frames, sizeof(*frame_table));
-    if (!arena || !frame_table)
-        abort();
-    arena_frames = nr_frames;
+    /* A fuzzer starts a machine per input: keeping an arena of the same
+     * size avoids a large allocation (and a sanitizer's quarantine of the
+     * old one) each time. What frames held before is garbage either way. */
+    if (!arena || nr_frames != arena_frames) {
+        free(arena);
+        free(frame_table);
+        arena = aligned_alloc(PAGE_SIZE, nr_frames * PAGE_SIZE);
+        frame_table = calloc(nr_frames, sizeof(*frame_table));
+        if (!arena || !frame_table)
+            abort();
+        arena_frames = nr_frames;
+    } else {
+        memset(frame_table, 0, nr_frames * sizeof(*frame_table));
+    }
     if (page_alloc_init(frame_table, nr_frames) || page_alloc_add_range(_mfn(1), nr_frames - 1))
         abort();
     host_time_ns = 0;
@@ -75,7 +91,25 @@ mfn_t arch_virt_frame(const void *p)
 
 void arch_console_write(const char *s, size_t len)
 {
-    fwrite(s, 1, len, stderr);
+    if (!host_console_quiet)
+        fwrite(s, 1, len, stderr);
+}
+
+void host_log_tail(size_t bytes)
+{
+    static char buf[LOG_TAIL_MAX];
+    uint64_t offset = UINT64_MAX;
+    size_t n;
+
+    /* Asking for bytes beyond the end moves offset to the end of the log;
+     * back off from there. */
+    bytes = bytes < sizeof(buf) ? bytes : sizeof(buf);
+    printk_log_read(&offset, buf, 0);
+    offset = offset > bytes ? offset - bytes : 0;
+    n = printk_log_read(&offset, buf, bytes);
+    fprintf(stderr, "--- the last %zu bytes of the hypervisor's log ---\n", n);
+    fwrite(buf, 1, n, stderr);
+    fprintf(stderr, "--- end of the log ---\n");
 }
 
 void arch_backtrace(void)
@@ -85,6 +119,9 @@ void arch_backtrace(void)
 
 void arch_power_off(unsigned int value)
 {
+    /* A panic's message went to the log only: show it. */
+    if (host_console_quiet)
+        host_log_tail(LOG_TAIL_MAX);
     fprintf(stderr, "power off (%#x)\n", value);
     abort();
 }
@@ -161,92 +198,104 @@ void arch_idle(void)
 
 int arch_domain_create(struct domain *d)
 {
-    struct arch_domain *ad = calloc(1, sizeof(*ad));
+    d->arch = calloc(1, sizeof(*d->arch));
+    return d->arch ? 0 : -HV_ENOMEM;
+}
 
-    if (!ad)
-        return -HV_ENOMEM;
-    ad->p2m = calloc(HOST_GFN_LIMIT, sizeof(uint64_t));
-    if (!ad->p2m) {
-        free(ad);
-        return -HV_ENOMEM;
-    }
-    d->arch = ad;
-    return 0;
+/* The entry for gfn g, or NULL if its leaf does not exist (and, with
+ * alloc, cannot be allocated). g must be below HOST_GFN_LIMIT. */
+static uint64_t *p2m_entry(struct domain *d, uint64_t g, bool alloc)
+{
+    uint64_t **leaf = &d->arch->leaf[g / LEAF_ENTRIES];
+
+    if (!*leaf && alloc)
+        *leaf = calloc(LEAF_ENTRIES, sizeof(uint64_t));
+    return *leaf ? &(*leaf)[g % LEAF_ENTRIES] : NULL;
 }
 
 void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
 {
     if (!d->arch)
         return;
-    for (uint64_t g = 0; g < HOST_GFN_LIMIT; g++) {
-        uint64_t e = d->arch->p2m[g];
+    for (unsigned int l = 0; l < LEAVES; l++) {
+        uint64_t *leaf = d->arch->leaf[l];
 
-        if ((e & ENTRY_PRESENT) && (e & ENTRY_HEAD))
-            release(d, _mfn(e & ENTRY_MFN_MASK), (unsigned int)(e >> ENTRY_ORDER_SHIFT) & 0x3f);
+        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++)
+            if ((leaf[i] & ENTRY_PRESENT) && (leaf[i] & ENTRY_HEAD))
+                release(d, _mfn(leaf[i] & ENTRY_MFN_MASK),
+                        (unsigned int)(leaf[i] >> ENTRY_ORDER_SHIFT) & 0x3f);
+        free(leaf);
     }
-    free(d->arch->p2m);
     free(d->arch);
     d->arch = NULL;
 }
 
 int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)
 {
-    uint64_t g = gfn_x(gfn), n = 1ull << order;
+    uint64_t g = gfn_x(gfn), n = 1ull << order, *e;
 
     if ((order != 0 && order != 9) || !IS_ALIGNED(g, n) || !IS_ALIGNED(mfn_x(mfn), n) ||
         g + n > HOST_GFN_LIMIT)
         return -HV_EINVAL;
+    /* An aligned block of at most LEAF_ENTRIES lies in one leaf. */
+    e = p2m_entry(d, g, true);
+    if (!e)
+        return -HV_ENOMEM;
     for (uint64_t i = 0; i < n; i++)
-        if (d->arch->p2m[g + i] & ENTRY_PRESENT)
+        if (e[i] & ENTRY_PRESENT)
             return -HV_EEXIST;
     for (uint64_t i = 0; i < n; i++)
-        d->arch->p2m[g + i] = ENTRY_PRESENT | (i == 0 ? ENTRY_HEAD : 0) |
-                              ((uint64_t)order << ENTRY_ORDER_SHIFT) |
-                              ((uint64_t)perms << ENTRY_PERMS_SHIFT) | (mfn_x(mfn) + i);
+        e[i] = ENTRY_PRESENT | (i == 0 ? ENTRY_HEAD : 0) | ((uint64_t)order << ENTRY_ORDER_SHIFT) |
+               ((uint64_t)perms << ENTRY_PERMS_SHIFT) | (mfn_x(mfn) + i);
     return 0;
 }
 
 int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms)
 {
-    uint64_t e;
+    uint64_t *e;
 
     if (gfn_x(gfn) >= HOST_GFN_LIMIT)
         return -HV_ENOENT;
-    e = d->arch->p2m[gfn_x(gfn)];
-    if (!(e & ENTRY_PRESENT))
+    e = p2m_entry(d, gfn_x(gfn), false);
+    if (!e || !(*e & ENTRY_PRESENT))
         return -HV_ENOENT;
-    *mfn = _mfn(e & ENTRY_MFN_MASK);
-    *perms = (unsigned int)(e >> ENTRY_PERMS_SHIFT) & 0xff;
+    *mfn = _mfn(*e & ENTRY_MFN_MASK);
+    *perms = (unsigned int)(*e >> ENTRY_PERMS_SHIFT) & 0xff;
     return 0;
 }
 
 int arch_p2m_unmap(struct domain *d, gfn_t gfn)
 {
-    uint64_t e;
+    uint64_t *e;
 
     if (gfn_x(gfn) >= HOST_GFN_LIMIT)
         return -HV_ENOENT;
-    e = d->arch->p2m[gfn_x(gfn)];
-    if (!(e & ENTRY_PRESENT))
+    e = p2m_entry(d, gfn_x(gfn), false);
+    if (!e || !(*e & ENTRY_PRESENT))
         return -HV_ENOENT;
-    if (!(e & ENTRY_HEAD) || (e >> ENTRY_ORDER_SHIFT & 0x3f) != 0)
+    if (!(*e & ENTRY_HEAD) || (*e >> ENTRY_ORDER_SHIFT & 0x3f) != 0)
         return -HV_EINVAL; /* part of a 2 MiB mapping */
-    d->arch->p2m[gfn_x(gfn)] = 0;
+    *e = 0;
     return 0;
 }
 
 int arch_p2m_walk(struct domain *d, p2m_walk_fn fn, void *ctx)
 {
-    for (uint64_t g = 0; d->arch && g < HOST_GFN_LIMIT; g++) {
-        uint64_t e = d->arch->p2m[g];
-        int err;
+    for (unsigned int l = 0; d->arch && l < LEAVES; l++) {
+        const uint64_t *leaf = d->arch->leaf[l];
 
-        if (!(e & ENTRY_PRESENT) || !(e & ENTRY_HEAD))
-            continue;
-        err = fn(d, _gfn(g), _mfn(e & ENTRY_MFN_MASK), (unsigned int)(e >> ENTRY_ORDER_SHIFT) & 0x3f,
-                 (unsigned int)(e >> ENTRY_PERMS_SHIFT) & 0xff, ctx);
-        if (err)
-            return err;
+        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++) {
+            uint64_t e = leaf[i];
+            int err;
+
+            if (!(e & ENTRY_PRESENT) || !(e & ENTRY_HEAD))
+                continue;
+            err = fn(d, _gfn((uint64_t)l * LEAF_ENTRIES + i), _mfn(e & ENTRY_MFN_MASK),
+                     (unsigned int)(e >> ENTRY_ORDER_SHIFT) & 0x3f,
+                     (unsigned int)(e >> ENTRY_PERMS_SHIFT) & 0xff, ctx);
+            if (err)
+                return err;
+        }
     }
     return 0;
 }

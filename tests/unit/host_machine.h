@@ -13,8 +13,18 @@
 #include <hv/types.h>
 
 /* Start a machine of nr_frames frames (all free but frame 0), replacing any
- * previous one. Everything the previous machine held is forgotten. */
+ * previous one. Everything the previous machine held is forgotten: destroy
+ * its domains first, or their host-side state (p2m tables) leaks. */
 void host_machine_init(uint64_t nr_frames);
+
+/* When set, the hypervisor's console output is not printed; it still goes
+ * to the log ring (sysctl readlog), and a panic prints the ring's tail.
+ * Fuzzers set it: printing every guest line would cost more than running
+ * the hypercalls. */
+extern bool host_console_quiet;
+
+/* Print the last bytes (at most 8 KiB) of the hypervisor's log to stderr. */
+void host_log_tail(size_t bytes);
 
 /* Free frames now. */
 uint64_t host_free_frames(void);
