@@ -181,6 +181,7 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
     d->state = DOMAIN_BUILDING;
     d->weight = DOMAIN_DEFAULT_WEIGHT;
     d->memory_size = memory_size;
+    d->max_frames = memory_size >> PAGE_SHIFT;
     d->max_vcpus = nr_vcpus;
     d->pause_count = 1; /* until the builder unpauses it */
     memcpy(d->name, name, strnlen(name, sizeof(d->name) - 1));

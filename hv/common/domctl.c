@@ -93,6 +93,7 @@ static int domctl_getinfo(struct vcpu *v, uint64_t arg)
     info.shutdown_code = d->shutdown_code;
     info.memory = d->memory_size;
     info.frames = d->nr_frames;
+    info.max_frames = d->max_frames;
     info.vcpus = d->max_vcpus;
     info.weight = d->weight;
     info.privileged = d->privileged;
@@ -186,6 +187,25 @@ static int domctl_vcpu_context(struct vcpu *v, uint64_t arg, bool set)
     return copy_to_guest(v->domain, arg, &c, sizeof(c)) ? -HV_EFAULT : 0;
 }
 
+static int domctl_set_max_mem(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_max_mem m;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(v->domain, &m, arg, sizeof(m)))
+        return -HV_EFAULT;
+    if (!IS_ALIGNED(m.bytes, PAGE_SIZE) || m.bytes > HV_MEMOP_GPA_LIMIT)
+        return -HV_EINVAL;
+    err = target(v, m.domid, true, &d);
+    if (err)
+        return err;
+    /* Lowering it below what the domain has takes nothing away: it just
+     * cannot populate more. */
+    d->max_frames = m.bytes >> PAGE_SHIFT;
+    return 0;
+}
+
 static int domctl_set_weight(struct vcpu *v, uint64_t arg)
 {
     struct hv_domctl_weight w;
@@ -248,6 +268,8 @@ int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
         return domctl_vcpu_context(v, args[1], false);
     case HV_DOMCTL_set_weight:
         return domctl_set_weight(v, args[1]);
+    case HV_DOMCTL_set_max_mem:
+        return domctl_set_max_mem(v, args[1]);
     default:
         return -HV_ENOSYS;
     }

@@ -6,6 +6,7 @@
 #include <hv/arch.h>
 #include <hv/domain.h>
 #include <hv/lib.h>
+#include <hv/page_alloc.h>
 #include <public/errno.h>
 #include <string.h>
 
@@ -19,13 +20,21 @@ static int guest_access(struct domain *d, uint64_t gpa, size_t len, bool write,
     mfn_t mfn;
     unsigned int perms;
 
-    if (add_overflow(gpa, (uint64_t)len, &end) || end > d->memory_size)
+    if (add_overflow(gpa, (uint64_t)len, &end))
         return -HV_EFAULT;
-    /* Check every page first, so a failure has no side effect. */
-    for (uint64_t p = ALIGN_DOWN(gpa, PAGE_SIZE); p < end; p += PAGE_SIZE)
+    /* Check every page first, so a failure has no side effect. Only the
+     * domain's own frames count (wherever populated): another domain's
+     * frame mapped through a grant could change under the hypervisor. */
+    for (uint64_t p = ALIGN_DOWN(gpa, PAGE_SIZE); p < end; p += PAGE_SIZE) {
+        const struct page_info *pg;
+
         if (arch_p2m_lookup(d, _gfn(p >> PAGE_SHIFT), &mfn, &perms) ||
             (write && !(perms & P2M_W)))
             return -HV_EFAULT;
+        pg = mfn_to_page(mfn);
+        if (!pg || pg->owner != d)
+            return -HV_EFAULT;
+    }
     for (size_t done = 0; done < len;) {
         uint64_t a = gpa + done;
         size_t n = MIN(len - done, (size_t)(PAGE_SIZE - (a & (PAGE_SIZE - 1))));

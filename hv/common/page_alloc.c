@@ -218,6 +218,20 @@ struct page_info *mfn_to_page(mfn_t mfn)
     return &frame_table[mfn_x(mfn)];
 }
 
+int page_alloc_split(mfn_t mfn, unsigned int order)
+{
+    uint64_t frame = mfn_x(mfn);
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if (!pg || order > PAGE_ORDER_MAX || frame + order_frames(order) > nr_frames ||
+        pg->state != PAGE_ALLOCATED || !pg->head || pg->order != order)
+        return -HV_EINVAL;
+    /* Owner and counts stay: only the bookkeeping of the block changes. */
+    for (uint64_t i = frame; i < frame + order_frames(order); i++)
+        mark_head(i, 0);
+    return 0;
+}
+
 uint64_t page_alloc_free_frames(void)
 {
     return free_frames;

@@ -374,3 +374,18 @@ void domain_stopped(struct domain *d)
         s->cpu_time_ns += d->vcpu[i]->cpu_time_ns;
     domain_destroy(d);
 }
+
+int arch_p2m_split(struct domain *d, gfn_t gfn)
+{
+    uint64_t g = gfn_x(gfn), base, *e = g < HOST_GFN_LIMIT ? p2m_entry(d, g, false) : NULL;
+
+    if (!e || !(*e & ENTRY_PRESENT))
+        return -HV_ENOENT;
+    base = g & ~(uint64_t)(LEAF_ENTRIES - 1);
+    e = p2m_entry(d, base, false);
+    if (!(*e & ENTRY_HEAD) || ((*e >> ENTRY_ORDER_SHIFT) & 0x3f) != 9)
+        return 0; /* 4 KiB mappings already */
+    for (uint64_t i = 0; i < LEAF_ENTRIES; i++)
+        e[i] = (e[i] & ~(0x3full << ENTRY_ORDER_SHIFT)) | ENTRY_HEAD;
+    return 0;
+}

@@ -193,3 +193,39 @@ int arch_p2m_walk(struct domain *d, p2m_walk_fn fn, void *ctx)
         return 0;
     return walk(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, 0, fn, ctx);
 }
+
+int arch_p2m_split(struct domain *d, gfn_t gfn)
+{
+    uint64_t g = gfn_x(gfn);
+    uint64_t *table = arch_frame_virt(d->arch->p2m_root), *small;
+
+    if (g >> (9 * P2M_LEVELS))
+        return -HV_ENOENT;
+    for (unsigned int level = P2M_LEVELS - 1; level > 1; level--) {
+        uint64_t e = table[index_at(g, level)];
+
+        if (!hvm->p2m_present(e))
+            return -HV_ENOENT;
+        table = table_of(e);
+    }
+    if (!hvm->p2m_present(table[index_at(g, 1)]))
+        return -HV_ENOENT;
+    if (!(table[index_at(g, 1)] & PTE_PS))
+        return 0; /* already 4 KiB pages */
+    small = heap_alloc_page();
+    if (!small)
+        return -HV_ENOMEM;
+    {
+        uint64_t e = table[index_at(g, 1)];
+        uint64_t base = (e & PTE_ADDR_MASK) >> PAGE_SHIFT;
+        unsigned int perms = hvm->p2m_perms(e);
+
+        for (unsigned int i = 0; i < ENTRIES; i++)
+            small[i] = hvm->p2m_leaf(_mfn(base + i), perms, false);
+    }
+    /* The same translations at a finer grain: replacing the entry in one
+     * store keeps every walk consistent; flush the large ones cached. */
+    table[index_at(g, 1)] = hvm->p2m_table(_mfn((uint64_t)(uintptr_t)small >> PAGE_SHIFT));
+    hvm->p2m_changed(d);
+    return 0;
+}

@@ -96,6 +96,11 @@ int arch_p2m_lookup(struct domain *d, gfn_t gfn, mfn_t *mfn, unsigned int *perms
  * mapping). Table pages left empty are freed. */
 int arch_p2m_unmap(struct domain *d, gfn_t gfn) __must_check;
 
+/* Turn the 2 MiB mapping holding gfn into 512 mappings of 4 KiB with the
+ * same rights (nothing if gfn is mapped with 4 KiB already). Returns 0,
+ * -HV_ENOENT (gfn not mapped) or -HV_ENOMEM. */
+int arch_p2m_split(struct domain *d, gfn_t gfn) __must_check;
+
 /* Call fn for every mapping in d's p2m, in gfn order, with the order it
  * was mapped with; stops at the first non-zero result of fn and returns
  * it, else 0. For the audit: nothing on a fast path walks the p2m. */

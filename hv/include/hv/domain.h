@@ -67,6 +67,7 @@ struct domain {
     unsigned int weight;          /* CPU share relative to other domains */
     uint64_t memory_size;         /* bytes of guest-physical memory */
     uint64_t nr_frames;           /* frames this domain owns */
+    uint64_t max_frames;          /* the most it may own (memory_op populate) */
     unsigned int max_vcpus;
     struct vcpu *vcpu[32];        /* HV_MAX_VCPUS */
     char name[DOMAIN_NAME_MAX];

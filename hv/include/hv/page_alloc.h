@@ -60,6 +60,10 @@ int page_free(mfn_t mfn, unsigned int order) __must_check;
 /* The page_info of a frame, or NULL when the frame is outside the table. */
 struct page_info *mfn_to_page(mfn_t mfn);
 
+/* Make an allocated block of 2^order frames into 2^order blocks of one
+ * frame, each to be freed on its own. Returns 0 or -HV_EINVAL. */
+int page_alloc_split(mfn_t mfn, unsigned int order) __must_check;
+
 /* Number of free frames. */
 uint64_t page_alloc_free_frames(void);
 

@@ -31,6 +31,7 @@
 #define HV_DOMCTL_set_vcpu_context 7 /* struct hv_domctl_vcpu_context */
 #define HV_DOMCTL_get_vcpu_context 8 /* struct hv_domctl_vcpu_context */
 #define HV_DOMCTL_set_weight 9     /* struct hv_domctl_weight */
+#define HV_DOMCTL_set_max_mem 10   /* struct hv_domctl_max_mem */
 
 #define HV_DOMCTL_COPY_MAX (64u * 1024u) /* bytes per copy_to */
 
@@ -57,13 +58,14 @@ struct hv_domctl_info {
     uint64_t memory;          /* OUT: bytes of guest-physical memory */
     uint64_t frames;          /* OUT: frames the domain owns */
     uint64_t cpu_time_ns;     /* OUT: all its vCPUs, by the scheduler's accounting */
+    uint64_t max_frames;      /* OUT: the most frames it may own */
     uint32_t vcpus;           /* OUT */
     uint32_t weight;          /* OUT */
     uint32_t privileged;      /* OUT: 1 for the control domain */
     uint32_t pad;
     char name[HV_DOMAIN_NAME_MAX]; /* OUT */
 };
-_Static_assert(sizeof(struct hv_domctl_info) == 88, "domctl info layout");
+_Static_assert(sizeof(struct hv_domctl_info) == 96, "domctl info layout");
 
 struct hv_domctl_shutdown {
     uint32_t domid;  /* IN */
@@ -99,6 +101,13 @@ struct hv_domctl_weight {
 };
 _Static_assert(sizeof(struct hv_domctl_weight) == 8, "domctl weight layout");
 #define HV_WEIGHT_MAX 65535u
+
+struct hv_domctl_max_mem {
+    uint32_t domid; /* IN */
+    uint32_t pad;
+    uint64_t bytes; /* IN: page-aligned; the domain may own at most this */
+};
+_Static_assert(sizeof(struct hv_domctl_max_mem) == 16, "domctl max_mem layout");
 #define HV_WEIGHT_DEFAULT 256u
 
 /* sysctl commands */

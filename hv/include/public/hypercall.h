@@ -29,7 +29,8 @@
     X(3, grant_table_op, 3)                                                    \
     X(4, domctl, 2)                                                            \
     X(5, sysctl, 2)                                                            \
-    X(6, vcpu_op, 4)
+    X(6, vcpu_op, 4)                                                           \
+    X(7, memory_op, 3)
 
 enum hv_hypercall_number {
 #define HV_HC_ENUM(num, name, nargs) HV_HC_##name = (num),
@@ -80,6 +81,36 @@ enum hv_hypercall_number {
 #define HV_VCPUOP_up 0
 #define HV_VCPUOP_count 1
 #define HV_VCPUOP_down 2
+
+/*
+ * memory_op(IN cmd, IN arg1, IN arg2): the domain's own memory.
+ *   HV_MEMOP_populate: give gfn arg1 .. arg1 + arg2 - 1 fresh zeroed frames
+ *     (holes only, below HV_MEMOP_GPA_LIMIT, at most HV_MEMOP_BATCH_MAX at
+ *     a time, within the domain's limit). Returns how many were populated,
+ *     in order from arg1; if none, the error: -HV_EEXIST (already there),
+ *     -HV_ENOSPC (the limit), -HV_ENOMEM, -HV_EINVAL.
+ *   HV_MEMOP_release: return those frames to the hypervisor, the same way.
+ *     -HV_EBUSY for the shared-info page and frames another domain maps;
+ *     -HV_ENOENT for a hole; -HV_EINVAL for a grant mapping.
+ *   HV_MEMOP_query: arg1 = gfn: 0 for a hole, HV_MEMOP_OWN for a frame of
+ *     the domain's own, HV_MEMOP_GRANTED for another domain's frame mapped
+ *     through a grant.
+ *   HV_MEMOP_info: arg1 = guest-physical address of a struct hv_memop_info.
+ */
+#define HV_MEMOP_populate 0
+#define HV_MEMOP_release 1
+#define HV_MEMOP_query 2
+#define HV_MEMOP_info 3
+#define HV_MEMOP_BATCH_MAX 512u
+#define HV_MEMOP_GPA_LIMIT (64ull << 30)
+#define HV_MEMOP_OWN 1
+#define HV_MEMOP_GRANTED 2
+
+struct hv_memop_info {
+    uint64_t frames;     /* OUT: frames the domain owns */
+    uint64_t max_frames; /* OUT: the most it may own */
+};
+_Static_assert(sizeof(struct hv_memop_info) == 16, "memop info layout");
 
 #define HV_SHUTDOWN_poweroff 0 /* the application finished; code is its status */
 #define HV_SHUTDOWN_reboot 1   /* asks to be restarted */
