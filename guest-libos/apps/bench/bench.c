@@ -10,7 +10,16 @@
  *   bench.elf cpuid    a CPUID exit, handled without common code
  *   bench.elf yield    sched_op(yield) with no other vCPU to run
  *   bench.elf create   domctl create + destroy of a 4 MiB domain
+ *   bench.elf send     an event sent on a channel to the domain itself
+ *   bench.elf ping / bench.elf pong
+ *                      event ping-pong between two domains (ping is
+ *                      domain 0 and reports a round trip)
+ *   bench.elf gcopy-src / bench.elf gcopy
+ *                      a 4 KiB grant copy from domain 0's page (gcopy is
+ *                      domain 1 and reports)
  */
+#include <exo/event.h>
+#include <exo/grant.h>
 #include <exo/hypercall.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,6 +94,82 @@ static void bench_create(uint64_t count)
     report("domain create+destroy (4 MiB)", rdtsc() - t0, count);
 }
 
+static void bench_send(uint64_t count)
+{
+    uint32_t a, b;
+    uint64_t t0;
+
+    if (event_alloc_unbound(0, &a) || event_bind_interdomain(0, a, &b)) {
+        printf("bench: FAIL: loopback channel\n");
+        return;
+    }
+    t0 = rdtsc();
+    for (uint64_t i = 0; i < count; i++)
+        hv_evtchn_op(HV_EVTCHN_send, b, 0);
+    report("event send", rdtsc() - t0 - empty_loop(count), count);
+}
+
+/* Domain 0 offers port 1 to domain 1 (the lowest free port), domain 1
+ * binds to it; then they bounce one event count times. */
+static void bench_ping(uint64_t count, int ping)
+{
+    uint32_t port;
+    uint64_t t0 = 0;
+
+    if (ping) {
+        if (event_alloc_unbound(1, &port)) {
+            printf("bench: FAIL: alloc_unbound\n");
+            return;
+        }
+        event_wait(port); /* domain 1 says it is bound */
+        t0 = rdtsc();
+    } else {
+        while (event_bind_interdomain(0, 1, &port))
+            hv_sched_op(HV_SCHED_yield, 0, 0);
+        event_send(port);
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        if (ping) {
+            event_send(port);
+            event_wait(port);
+        } else {
+            event_wait(port);
+            event_send(port);
+        }
+    }
+    if (ping)
+        report("two-domain event ping-pong (round trip)", rdtsc() - t0, count);
+}
+
+static uint8_t page[4096] __attribute__((aligned(4096)));
+
+/* Domain 0 grants a page to domain 1 as reference 8, then waits; domain 1
+ * copies it count times, then says so with an event. */
+static void bench_gcopy(uint64_t count, int source)
+{
+    static uint8_t dst[4096] __attribute__((aligned(4096)));
+    uint64_t t0;
+    uint32_t port;
+
+    if (source) {
+        if (grant_init() || grant_access(8, 1, page, 1) || event_alloc_unbound(1, &port)) {
+            printf("bench: FAIL: grant set-up\n");
+            return;
+        }
+        event_wait(port);
+        return;
+    }
+    while (event_bind_interdomain(0, 1, &port))
+        hv_sched_op(HV_SCHED_yield, 0, 0);
+    while (grant_copy_from(0, 8, 0, dst, sizeof(dst)))
+        hv_sched_op(HV_SCHED_yield, 0, 0);
+    t0 = rdtsc();
+    for (uint64_t i = 0; i < count; i++)
+        grant_copy_from(0, 8, 0, dst, sizeof(dst));
+    report("4 KiB grant copy", rdtsc() - t0 - empty_loop(count), count);
+    event_send(port);
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -97,7 +182,13 @@ int main(int argc, char **argv)
         bench_yield(100000);
     else if (!strcmp(what, "create"))
         bench_create(100);
+    else if (!strcmp(what, "send"))
+        bench_send(100000);
+    else if (!strcmp(what, "ping") || !strcmp(what, "pong"))
+        bench_ping(10000, !strcmp(what, "ping"));
+    else if (!strcmp(what, "gcopy-src") || !strcmp(what, "gcopy"))
+        bench_gcopy(10000, !strcmp(what, "gcopy-src"));
     else
-        printf("bench: usage: bench.elf null|cpuid|yield|create\n");
+        printf("bench: usage: bench.elf null|cpuid|yield|create|send|ping|pong|gcopy-src|gcopy\n");
     return 0;
 }
