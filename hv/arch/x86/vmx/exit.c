@@ -11,6 +11,7 @@
  * has all of its general registers except rsp.
  */
 #include <asm/hvm.h>
+#include <asm/setup.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
 #include <hv/lib.h>
@@ -43,15 +44,21 @@ static void gpr_write(struct vcpu *v, unsigned int n, uint64_t value)
         *gpr(v, n) = value;
 }
 
-/* Step past the instruction that exited; it ends any STI or MOV SS shadow. */
-static void skip_instruction(void)
+/* Step past the instruction of len bytes that exited; that ends any STI or
+ * MOV SS shadow. */
+static void skip(uint64_t len)
 {
     uint64_t shadow = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 
-    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSTRUCTION_LEN));
+    vmwrite(VMCS_GUEST_RIP, vmread(VMCS_GUEST_RIP) + len);
     if (shadow & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))
         vmwrite(VMCS_GUEST_INTERRUPTIBILITY,
                 shadow & ~(uint64_t)(INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS));
+}
+
+static void skip_instruction(void)
+{
+    skip(vmread(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
 /* Raise #GP(0) in the guest. A guest without an IDT would only fault again
@@ -75,15 +82,17 @@ static bool inject_gp(struct vcpu *v, struct vcpu_exit *exit)
 
 uint64_t vmx_vcpu_rip(struct vcpu *v)
 {
-    vmx_vmcs_load(vmx_of(v));
-    return vmread(VMCS_GUEST_RIP);
+    return vmx_of(v)->rip;
 }
 
 void vmx_hypercall_return(struct vcpu *v, int64_t result)
 {
-    vmx_vmcs_load(vmx_of(v));
+    struct vmx_vcpu *s = vmx_of(v);
+
+    /* The VMCS is put away; the step past VMCALL waits for the next entry. */
     v->arch->regs.rax = (uint64_t)result;
-    skip_instruction();
+    s->skip_pending = true;
+    s->rip += s->exit_len;
 }
 
 /* Guest EFER writes: SCE, LME, NXE may change (LME only with paging off,
@@ -232,6 +241,7 @@ static bool handle_exit(struct vcpu *v, struct vcpu_exit *exit)
         exit->reason = EXIT_INTERRUPT;
         return true;
     case EXIT_REASON_VMCALL:
+        vmx_of(v)->exit_len = (uint32_t)vmread(VMCS_EXIT_INSTRUCTION_LEN);
         exit->reason = EXIT_HYPERCALL;
         exit->hypercall.nr = r->rax;
         exit->hypercall.args[0] = r->rdi;
@@ -295,26 +305,15 @@ static bool handle_exit(struct vcpu *v, struct vcpu_exit *exit)
     }
 }
 
-/* The state VT-x leaves in the CPU across exits (the SYSCALL MSRs,
- * KERNEL_GS_BASE, TSC_AUX, CR2) moves only when another vCPU runs. */
-static void switch_guest_msrs(struct vcpu *v)
+/* The state VT-x leaves in the CPU (the SYSCALL MSRs, KERNEL_GS_BASE,
+ * TSC_AUX, CR2) is loaded when another vCPU's is there... */
+static void load_guest_msrs(struct vcpu *v)
 {
     struct vmx_cpu *c = vmx_this_cpu();
     struct vmx_vcpu *s = vmx_of(v);
 
     if (c->msr_owner == v)
         return;
-    if (c->msr_owner) {
-        struct vmx_vcpu *old = vmx_of(c->msr_owner);
-
-        old->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
-        old->star = rdmsr(MSR_STAR);
-        old->lstar = rdmsr(MSR_LSTAR);
-        old->cstar = rdmsr(MSR_CSTAR);
-        old->sfmask = rdmsr(MSR_SFMASK);
-        old->cr2 = read_cr2();
-        c->msr_owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
-    }
     wrmsr(MSR_KERNEL_GS_BASE, s->kernel_gs_base);
     wrmsr(MSR_STAR, s->star);
     wrmsr(MSR_LSTAR, s->lstar);
@@ -323,6 +322,21 @@ static void switch_guest_msrs(struct vcpu *v)
     wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
     write_cr2(s->cr2);
     c->msr_owner = v;
+}
+
+/* ...and saved whenever the vCPU goes back to common code, which may run
+ * it next on another CPU or destroy it from one. */
+static void save_guest_msrs(struct vcpu *v)
+{
+    struct vmx_vcpu *s = vmx_of(v);
+
+    s->kernel_gs_base = rdmsr(MSR_KERNEL_GS_BASE);
+    s->star = rdmsr(MSR_STAR);
+    s->lstar = rdmsr(MSR_LSTAR);
+    s->cstar = rdmsr(MSR_CSTAR);
+    s->sfmask = rdmsr(MSR_SFMASK);
+    v->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
+    s->cr2 = read_cr2();
 }
 
 /* VMLAUNCH or VMRESUME failed as an instruction: the VMCS itself was
@@ -343,24 +357,22 @@ static void entry_failed(struct vcpu *v, int status, struct vcpu_exit *exit)
     exit->rip = vmread(VMCS_GUEST_RIP);
 }
 
-void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+/* Run until an exit common code must see; the exits handled here loop. */
+static void run(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *exit)
 {
-    struct vmx_vcpu *s = vmx_of(v);
-
-    vmx_vmcs_load(s);
     for (;;) {
         int status;
 
-        /* Before the FPU switch, which loads TSC_AUX from v->arch. */
-        switch_guest_msrs(v);
         hvm_fpu_switch_to(v);
         /* Exceptions are fatal until the guest has an IDT of its own. */
         if (v->arch->exceptions_intercepted && vmread(VMCS_GUEST_IDTR_LIMIT)) {
             v->arch->exceptions_intercepted = false;
             vmwrite(VMCS_EXCEPTION_BITMAP, 0);
         }
-        vmx_vpid_claim(v);
+        hvm_enter_guest(v);
+        vmx_tlb_prepare(v);
         status = vmx_enter(&v->arch->regs, s->launched);
+        hvm_leave_guest();
         if (status) {
             entry_failed(v, status, exit);
             return;
@@ -368,4 +380,26 @@ void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         if (handle_exit(v, exit))
             return;
     }
+}
+
+void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
+{
+    struct vmx_vcpu *s = vmx_of(v);
+    unsigned int cpu = this_cpu()->cpu_id;
+
+    vmx_vmcs_load(s);
+    if (s->host_cpu != (int)cpu) {
+        vmx_write_host_state();
+        s->host_cpu = (int)cpu;
+    }
+    if (s->skip_pending) {
+        skip(s->exit_len);
+        s->skip_pending = false;
+    }
+    /* Before the FPU switch, which loads TSC_AUX from v->arch. */
+    load_guest_msrs(v);
+    run(v, s, exit);
+    s->rip = vmread(VMCS_GUEST_RIP);
+    save_guest_msrs(v);
+    vmx_vmcs_put(s);
 }

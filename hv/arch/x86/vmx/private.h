@@ -27,24 +27,35 @@ struct vmx_config {
 };
 extern struct vmx_config vmx_config;
 
-/* Per physical CPU. A VMCS is current on one CPU at a time; moving a vCPU
- * to another CPU needs VMCLEAR on the old one first. */
+/* Per physical CPU. */
 struct vmx_cpu {
     void *vmxon_region;
-    struct vmx_vcpu *loaded;  /* whose VMCS is current here */
     struct vcpu *msr_owner;   /* whose guest-owned MSRs and CR2 are loaded */
+    struct vcpu *vpid_owner[64]; /* last vCPU that ran with each VPID here */
 };
 struct vmx_cpu *vmx_this_cpu(void);
 
-/* Per vCPU (struct arch_vcpu's vendor pointer). */
+/*
+ * Per vCPU (struct arch_vcpu's vendor pointer). Its VMCS is active (loaded
+ * with VMPTRLD) only while vmx_vcpu_run() runs it: a CPU may cache an
+ * active VMCS and write it back at any time, only that CPU can VMCLEAR it,
+ * and the hypervisor cannot ask another CPU to (a CPU waiting for the
+ * hypervisor lock has interrupts off). So any CPU may build, destroy or
+ * run a vCPU, at the price of VMCLEAR, VMPTRLD and VMLAUNCH each time a
+ * vCPU's exit goes to common code.
+ */
 struct vmx_vcpu {
     void *vmcs;
     bool launched;           /* VMRESUME rather than VMLAUNCH next */
-    int cpu;                 /* where the VMCS was last current, or -1 */
+    bool skip_pending;       /* step past the hypercall at the next entry */
+    int host_cpu;            /* whose host state the VMCS holds, or -1 */
     uint8_t cr8;             /* the guest's TPR as MOV CR8 sees it */
-    /* State the VMCS does not switch: the hardware holds the guest's
-     * values until another vCPU runs (the hypervisor never uses SYSCALL
-     * and takes no page faults). */
+    uint64_t rip;            /* the guest's rip as of its last exit */
+    uint32_t exit_len;       /* length of the instruction that exited */
+    /* State the VMCS does not switch, saved whenever the VMCS is put
+     * away: the CPU keeps the guest's values in the meantime and loads
+     * another vCPU's only when that one runs (the hypervisor never uses
+     * SYSCALL or SWAPGS and takes no page faults). */
     uint64_t kernel_gs_base, star, lstar, cstar, sfmask, cr2;
 };
 
@@ -73,16 +84,20 @@ static inline void vmwrite(enum vmcs_field field, uint64_t value)
                      : "r"((uint64_t)field), "rm"(value)
                      : "memory");
     if (unlikely(failed))
-        vmx_vmwrite_failures++;
+        __atomic_fetch_add(&vmx_vmwrite_failures, 1, __ATOMIC_RELAXED);
 }
 
-/* Make v's VMCS the current one on this CPU. */
+/* Make s's VMCS active and current on this CPU, and put it away again
+ * (VMCLEAR: written back, inactive, to be entered with VMLAUNCH). */
 void vmx_vmcs_load(struct vmx_vcpu *s);
+void vmx_vmcs_put(struct vmx_vcpu *s);
 
 /* vmcs.c */
 int vmx_vcpu_create(struct vcpu *v);
 void vmx_vcpu_destroy(struct vcpu *v);
 void vmx_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* Write this CPU's state as the host state of the current VMCS. */
+void vmx_write_host_state(void);
 /* Exceptions that kill a guest with no IDT of its own (as on AMD-V). */
 #define VMX_EXCEPTIONS_UNTIL_IDT                                                              \
     ((1u << 0) | (1u << 5) | (1u << 6) | (1u << 7) | (1u << 8) | (1u << 10) | (1u << 11) |     \
@@ -95,8 +110,11 @@ uint64_t vmx_vcpu_rip(struct vcpu *v);
 
 /* vmx.c: TLB tags. */
 void vmx_ept_changed(struct domain *d);
-void vmx_vpid_claim(struct vcpu *v);  /* flush v's VPID if another vCPU used it */
-void vmx_vpid_release(struct vcpu *v);
+/* Before entering v on this CPU: flush what another vCPU or an older p2m
+ * left tagged with v's VPID and EPT pointer. */
+void vmx_tlb_prepare(struct vcpu *v);
+/* No CPU holds v's VPID translations or guest-owned MSRs any more. */
+void vmx_forget_vcpu(struct vcpu *v);
 uint16_t vmx_vpid_for(struct vcpu *v);
 
 /* vmx_entry.S: enter the guest with VMLAUNCH (launched false) or

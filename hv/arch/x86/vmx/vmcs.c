@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A vCPU's VMCS: its controls and the hypervisor's (host) state, written
- * once at creation, and the guest state of public/start_info.h's 64-bit
- * entry. Every field a VM entry checks is written explicitly: a VMCS
- * region's initial contents are not architectural.
+ * A vCPU's VMCS: its controls, written at creation; the hypervisor's
+ * (host) state, written at creation and again whenever the vCPU runs on
+ * another CPU; and the guest state of public/start_info.h's 64-bit entry.
+ * Every field a VM entry checks is written explicitly: a VMCS region's
+ * initial contents are not architectural.
  */
 #include <asm/hvm.h>
+#include <asm/setup.h>
 #include <asm/x86.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -46,9 +48,10 @@ static uint64_t host_tr_base(const struct descriptor_pointer *gdtr)
     return ((lo >> 16) & 0xffffff) | (((lo >> 56) & 0xff) << 24) | (hi << 32);
 }
 
-/* What a VM exit restores: the hypervisor as it runs now. The stub writes
- * HOST_RSP at each entry; interrupts stay off (RFLAGS is 0x2 after exit). */
-static void write_host_state(void)
+/* What a VM exit restores: this CPU's hypervisor state (its own GDT, TSS
+ * and per-CPU block). The stub writes HOST_RSP at each entry; interrupts
+ * stay off (RFLAGS is 0x2 after exit). */
+void vmx_write_host_state(void)
 {
     struct descriptor_pointer gdtr, idtr;
 
@@ -117,8 +120,7 @@ static void write_controls(struct vcpu *v)
 int vmx_vcpu_create(struct vcpu *v)
 {
     struct vmx_vcpu *s = heap_alloc_page();
-    uint64_t pa;
-    bool failed;
+    unsigned int failures;
 
     if (!s)
         return -HV_ENOMEM;
@@ -128,19 +130,20 @@ int vmx_vcpu_create(struct vcpu *v)
         return -HV_ENOMEM;
     }
     *(uint32_t *)s->vmcs = vmx_config.revision;
-    pa = vmx_pa(s->vmcs);
-    __asm__ volatile("vmclear %1" : "=@ccbe"(failed) : "m"(pa) : "memory");
-    BUG_ON(failed);
-    s->cpu = -1;
     v->arch->vendor = s;
 
+    /* VMCLEAR first: it gives the region its launch state. Host state is
+     * written again when the vCPU runs on another CPU. */
+    vmx_vmcs_put(s);
     vmx_vmcs_load(s);
-    vmx_vmwrite_failures = 0;
+    failures = __atomic_load_n(&vmx_vmwrite_failures, __ATOMIC_RELAXED);
     write_controls(v);
-    write_host_state();
-    if (vmx_vmwrite_failures) {
-        printk(LOG_ERR "hv: vmx: %u VMCS fields could not be written\n",
-               vmx_vmwrite_failures);
+    vmx_write_host_state();
+    s->host_cpu = (int)this_cpu()->cpu_id;
+    vmx_vmcs_put(s);
+    failures = __atomic_load_n(&vmx_vmwrite_failures, __ATOMIC_RELAXED) - failures;
+    if (failures) {
+        printk(LOG_ERR "hv: vmx: %u VMCS fields could not be written\n", failures);
         vmx_vcpu_destroy(v);
         return -HV_EINVAL;
     }
@@ -150,16 +153,9 @@ int vmx_vcpu_create(struct vcpu *v)
 void vmx_vcpu_destroy(struct vcpu *v)
 {
     struct vmx_vcpu *s = vmx_of(v);
-    struct vmx_cpu *c = vmx_this_cpu();
-    uint64_t pa = vmx_pa(s->vmcs);
 
-    /* VMCLEAR writes any cached state back and makes it not current. */
-    __asm__ volatile("vmclear %0" ::"m"(pa) : "cc", "memory");
-    if (c->loaded == s)
-        c->loaded = NULL;
-    if (c->msr_owner == v)
-        c->msr_owner = NULL;
-    vmx_vpid_release(v);
+    /* Not active anywhere (see struct vmx_vcpu): nothing to write back. */
+    vmx_forget_vcpu(v);
     heap_free_page(s->vmcs);
     heap_free_page(s);
     v->arch->vendor = NULL;
@@ -183,8 +179,9 @@ void vmx_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
     struct vmx_vcpu *s = vmx_of(v);
     const struct vmx_config *c = &vmx_config;
-    struct vmx_cpu *cpu = vmx_this_cpu();
 
+    /* The vCPU is not running (common code's rule), so its VMCS is not
+     * active anywhere and this CPU may load it. */
     vmx_vmcs_load(s);
     set_segment(VMCS_GUEST_CS_SELECTOR, HV_GUEST_SEL_CODE, ACCESS_CODE64, 0xffffffff, 0);
     set_segment(VMCS_GUEST_SS_SELECTOR, HV_GUEST_SEL_DATA, ACCESS_DATA, 0xffffffff, 0);
@@ -220,13 +217,16 @@ void vmx_vcpu_set_boot_state(struct vcpu *v, uint64_t entry, uint64_t arg)
     vmwrite(VMCS_GUEST_PENDING_DEBUG, 0);
     vmwrite(VMCS_VMCS_LINK_POINTER, ~0ull);
     vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+    v->arch->exceptions_intercepted = true;
+    vmwrite(VMCS_EXCEPTION_BITMAP, VMX_EXCEPTIONS_UNTIL_IDT);
+    vmx_vmcs_put(s);
 
+    s->rip = entry;
+    s->skip_pending = false;
     s->kernel_gs_base = s->star = s->lstar = s->cstar = s->sfmask = s->cr2 = 0;
     s->cr8 = 0;
     v->arch->tsc_aux = 0;
-    if (cpu->msr_owner == v)
-        cpu->msr_owner = NULL; /* load the values above at the next entry */
-    v->arch->exceptions_intercepted = true;
-    vmwrite(VMCS_EXCEPTION_BITMAP, VMX_EXCEPTIONS_UNTIL_IDT);
+    /* Whichever CPU holds this vCPU's old values must load these. */
+    vmx_forget_vcpu(v);
     (void)arg; /* rdi: set in the saved registers by the caller */
 }

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The Intel VT-x (VMX) back end: capability checks and bring-up (VMXON),
- * the deny-by-default I/O and MSR bitmaps, which VMCS is current, the TLB
- * tags (EPT pointers and VPIDs) and the table of operations. A CPU that
- * lacks something the back end needs is refused with a message naming it;
- * nothing here can fault, because every instruction's preconditions are
- * checked before it runs.
+ * The Intel VT-x (VMX) back end: capability checks and bring-up (VMXON on
+ * every CPU), the deny-by-default I/O and MSR bitmaps, loading and putting
+ * away a VMCS, the TLB tags (EPT pointers and VPIDs) and the table of
+ * operations. A CPU that lacks something the back end needs is refused
+ * with a message naming it; nothing here can fault, because every
+ * instruction's preconditions are checked before it runs.
  */
 #include <asm/hvm.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
@@ -18,49 +19,39 @@
 
 #include "private.h"
 
-#define VMX_MAX_CPUS 64
 #define VMX_VPIDS 64 /* VPID 0 is the host's; guests share 1..63 by domain id */
 
 struct vmx_config vmx_config;
 unsigned int vmx_vmwrite_failures;
-static struct vmx_cpu vmx_cpus[VMX_MAX_CPUS];
-static struct vcpu *vpid_owner[VMX_VPIDS]; /* last vCPU that ran with each VPID */
+static struct vmx_cpu vmx_cpus[CPU_MAX];
 
 /* p2m.c tests the large-page bit of NPT entries; EPT keeps it in the same place. */
 BUILD_BUG_ON(EPT_LARGE != PTE_PS);
-
-static unsigned int this_cpu_id(void)
-{
-    struct percpu *p;
-
-    __asm__("mov %%fs:0, %0" : "=r"(p));
-    BUG_ON(p->cpu_id >= VMX_MAX_CPUS);
-    return p->cpu_id;
-}
+BUILD_BUG_ON(ARRAY_SIZE(vmx_cpus[0].vpid_owner) != VMX_VPIDS);
 
 struct vmx_cpu *vmx_this_cpu(void)
 {
-    return &vmx_cpus[this_cpu_id()];
+    return &vmx_cpus[this_cpu()->cpu_id];
 }
 
 void vmx_vmcs_load(struct vmx_vcpu *s)
 {
-    unsigned int cpu = this_cpu_id();
-    struct vmx_cpu *c = &vmx_cpus[cpu];
     uint64_t pa = vmx_pa(s->vmcs);
     bool failed;
 
-    if (c->loaded == s)
-        return;
-    /* A VMCS may be cached by the CPU it was current on, and its host
-     * state describes that CPU: moving it takes a VMCLEAR there first and
-     * new host state here, which nothing does yet. */
-    BUG_ON(s->cpu >= 0 && (unsigned int)s->cpu != cpu);
     __asm__ volatile("vmptrld %1" : "=@ccbe"(failed) : "m"(pa) : "memory");
     /* Only a bad address or revision fails, both hypervisor bugs. */
     BUG_ON(failed);
-    c->loaded = s;
-    s->cpu = (int)cpu;
+}
+
+void vmx_vmcs_put(struct vmx_vcpu *s)
+{
+    uint64_t pa = vmx_pa(s->vmcs);
+    bool failed;
+
+    __asm__ volatile("vmclear %1" : "=@ccbe"(failed) : "m"(pa) : "memory");
+    BUG_ON(failed);
+    s->launched = false;
 }
 
 static bool invept(unsigned int type, uint64_t eptp)
@@ -93,13 +84,9 @@ static bool invvpid(unsigned int type, uint16_t vpid)
 
 void vmx_ept_changed(struct domain *d)
 {
-    /* Translations cached under this EPT pointer are stale, including any
-     * left by an earlier domain whose root page this one reuses. */
-    bool ok = invept(vmx_invept_type(vmx_config.ept_vpid_cap),
-                     vmx_ept_pointer(d->arch->p2m_root));
-
-    ASSERT(ok);
-    (void)ok;
+    /* Each CPU flushes at its next entry of one of d's vCPUs (see
+     * vmx_tlb_prepare); CPUs running one now are made to leave first. */
+    hvm_p2m_flush(d);
 }
 
 uint16_t vmx_vpid_for(struct vcpu *v)
@@ -107,25 +94,40 @@ uint16_t vmx_vpid_for(struct vcpu *v)
     return (uint16_t)(1 + v->domain->id % (VMX_VPIDS - 1));
 }
 
-void vmx_vpid_claim(struct vcpu *v)
+void vmx_tlb_prepare(struct vcpu *v)
 {
-    uint16_t vpid = vmx_vpid_for(v);
-    bool ok;
+    struct vmx_cpu *c = vmx_this_cpu();
+    const uint64_t *gen = &v->domain->arch->p2m_generation;
+    uint64_t now = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
+    bool ok = true;
 
-    if (!vmx_config.vpid || vpid_owner[vpid] == v)
-        return;
-    /* Another vCPU's linear translations may be tagged with this VPID. */
-    ok = invvpid(vmx_invvpid_type(vmx_config.ept_vpid_cap), vpid);
+    /* INVEPT and INVVPID act on this CPU only, hence the per-CPU checks.
+     * A new domain's first entry always flushes (its p2m was built after
+     * generation 0), which also clears what an earlier domain with the
+     * same root page left. */
+    if (v->arch->p2m_generation != now) {
+        ok = invept(vmx_invept_type(vmx_config.ept_vpid_cap),
+                    vmx_ept_pointer(v->domain->arch->p2m_root));
+        v->arch->p2m_generation = now;
+    }
+    if (vmx_config.vpid && c->vpid_owner[vmx_vpid_for(v)] != v) {
+        /* Another vCPU's linear translations may carry this VPID here. */
+        ok &= invvpid(vmx_invvpid_type(vmx_config.ept_vpid_cap), vmx_vpid_for(v));
+        c->vpid_owner[vmx_vpid_for(v)] = v;
+    }
     ASSERT(ok);
     (void)ok;
-    vpid_owner[vpid] = v;
 }
 
-void vmx_vpid_release(struct vcpu *v)
+void vmx_forget_vcpu(struct vcpu *v)
 {
-    for (unsigned int i = 0; i < VMX_VPIDS; i++)
-        if (vpid_owner[i] == v)
-            vpid_owner[i] = NULL;
+    for (unsigned int cpu = 0; cpu < CPU_MAX; cpu++) {
+        for (unsigned int i = 0; i < VMX_VPIDS; i++)
+            if (vmx_cpus[cpu].vpid_owner[i] == v)
+                vmx_cpus[cpu].vpid_owner[i] = NULL;
+        if (vmx_cpus[cpu].msr_owner == v)
+            vmx_cpus[cpu].msr_owner = NULL;
+    }
 }
 
 /* Let the guest read and write msr without an exit. */
@@ -275,6 +277,17 @@ static const char *vmx_cpu_up(void)
     return NULL;
 }
 
+/* An application processor joins (the boot CPU's checks already passed). */
+static int vmx_cpu_init(void)
+{
+    const char *why = vmx_cpu_up();
+
+    if (!why)
+        return 0;
+    printk(LOG_ERR "hv: cpu%u: vmx: %s\n", this_cpu()->cpu_id, why);
+    return -HV_EIO;
+}
+
 const struct hvm_ops *vmx_probe(const char **why)
 {
     struct vmx_config *c = &vmx_config;
@@ -338,4 +351,5 @@ const struct hvm_ops vmx_ops = {
     .p2m_present = vmx_ept_present,
     .p2m_perms = vmx_ept_perms,
     .p2m_changed = vmx_ept_changed,
+    .cpu_init = vmx_cpu_init,
 };
