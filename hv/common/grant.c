@@ -365,9 +365,9 @@ static int copy_side(struct domain *d, const struct hv_grant_copy_ptr *p, bool i
         if (err)
             return err;
     } else {
-        /* Below its memory size, a domain maps only its own frames. */
-        if (p->frame >= d->memory_size >> PAGE_SHIFT ||
-            arch_p2m_lookup(d, _gfn(p->frame), &mfn, &perms) || (write && !(perms & P2M_W)))
+        /* A frame number names one of the caller's own frames only. */
+        if (arch_p2m_lookup(d, _gfn(p->frame), &mfn, &perms) || (write && !(perms & P2M_W)) ||
+            !mfn_to_page(mfn) || mfn_to_page(mfn)->owner != d)
             return -HV_EFAULT;
     }
     *at = (uint8_t *)arch_frame_virt(mfn) + p->offset;

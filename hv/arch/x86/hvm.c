@@ -27,19 +27,6 @@ void arch_cpu_kick(unsigned int cpu)
     smp_kick(cpu);
 }
 
-void hvm_enter_guest(struct vcpu *v)
-{
-    this_cpu()->current = v;
-    /* Publish "in guest mode" before reading the p2m generation: a CPU
-     * changing the p2m bumps the generation, then waits for us to leave. */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-}
-
-void hvm_leave_guest(void)
-{
-    __atomic_store_n(&this_cpu()->current, NULL, __ATOMIC_RELEASE);
-}
-
 void hvm_p2m_flush(struct domain *d)
 {
     __atomic_fetch_add(&d->arch->p2m_generation, 1, __ATOMIC_SEQ_CST);
@@ -171,14 +158,12 @@ static void fpu_restore(struct vcpu *v)
     }
 }
 
-void hvm_fpu_switch_to(struct vcpu *v)
+void hvm_fpu_switch_slow(struct vcpu *v)
 {
     /* The hypervisor never uses the FPU, so a vCPU's state can stay in the
      * registers across exits; it moves only when another vCPU runs. */
     struct percpu *cpu = this_cpu();
 
-    if (cpu->fpu_owner == v)
-        return;
     if (cpu->fpu_owner)
         fpu_save(cpu->fpu_owner);
     fpu_restore(v);

@@ -31,11 +31,12 @@ void hv_unlock(void);
  * The short way for a hypercall exit, called by the vCPU back end in guest
  * mode's place (without the hypervisor lock): dispatch it under the lock
  * and, if v may simply go on running (it did not block, yield, stop or set
- * an earlier timer), complete it and return true; the back end re-enters
- * the guest. Otherwise return false with nothing done; the exit goes the
- * long way, through the scheduler.
+ * an earlier timer), return true with the result for the back end to
+ * complete the hypercall with and re-enter the guest. Otherwise return
+ * false: the exit goes the long way, through the scheduler (which knows
+ * the hypercall was handled).
  */
-bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit);
+bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t *result);
 
 /* Make v leave guest mode soon, if it is in it (to see a change). */
 void vcpu_kick(struct vcpu *v);
@@ -49,8 +50,13 @@ void vcpu_block(struct vcpu *v);
 /* v goes to the back of its run queue, keeping its budget. */
 void vcpu_yield(struct vcpu *v);
 
-/* Take v off the CPU (its domain paused or stopped): state OFFLINE. */
+/* Take v off the CPU for good (its domain stopped, or v went down): state
+ * OFFLINE, its timer cancelled. */
 void vcpu_sleep(struct vcpu *v);
+
+/* Take v off the CPU while its domain is paused: state OFFLINE, its timer
+ * still armed. A timer that fires meanwhile is owed to v's next block. */
+void vcpu_pause(struct vcpu *v);
 
 /* Arm v's one-shot timer for system time deadline (ns); NO_TIMER stops it.
  * When it fires, sched_timer_fired(v) runs and v wakes. */

@@ -297,6 +297,7 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
 static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
+    int64_t result;
     uint32_t code = (uint32_t)vmcb->exit_code;
 
     exit->rip = vmcb->rip;
@@ -318,7 +319,11 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         exit->hypercall.args[5] = r->r9;
         /* Most hypercalls leave the vCPU where it is: finish them here and
          * go straight back into the guest. */
-        return !vcpu_hypercall_direct(v, exit);
+        if (!vcpu_hypercall_direct(v, exit, &result))
+            return true;
+        vmcb->rax = (uint64_t)result;
+        skip_instruction(vmcb, 3);
+        return false;
     case VMEXIT_CPUID: {
         struct cpuid_regs c;
 

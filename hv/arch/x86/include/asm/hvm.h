@@ -8,6 +8,7 @@
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
 
+#include <asm/setup.h>
 #include <asm/x86.h>
 #include <hv/domain.h>
 #include <hv/types.h>
@@ -66,11 +67,27 @@ const struct hvm_ops *vmx_probe(const char **why);
 void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsave,
                struct cpuid_regs *out);
 /* Load v's FPU state and XCR0 if another vCPU's are loaded. */
-void hvm_fpu_switch_to(struct vcpu *v);
+void hvm_fpu_switch_slow(struct vcpu *v);
+static inline void hvm_fpu_switch_to(struct vcpu *v)
+{
+    if (this_cpu()->fpu_owner != v)
+        hvm_fpu_switch_slow(v);
+}
 /* Around guest mode on this CPU: the back ends call these right before
- * entering (before checking the p2m generation) and right after leaving. */
-void hvm_enter_guest(struct vcpu *v);
-void hvm_leave_guest(void);
+ * entering (before checking the p2m generation) and right after leaving.
+ * Inline: they are on every exit's path. */
+static inline void hvm_enter_guest(struct vcpu *v)
+{
+    this_cpu()->current = v;
+    /* Publish "in guest mode" before reading the p2m generation: a CPU
+     * changing the p2m bumps the generation, then waits for us to leave. */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static inline void hvm_leave_guest(void)
+{
+    __atomic_store_n(&this_cpu()->current, NULL, __ATOMIC_RELEASE);
+}
 
 /* After a change to d's p2m: bump its generation and wait until no other
  * CPU is in guest mode for d with the old translations. */
