@@ -11,6 +11,7 @@
 #include <hv/arch.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
+#include <hv/spinlock.h>
 #include <hv/page_alloc.h>
 #include <public/hv.h>
 #include <string.h>
@@ -97,10 +98,16 @@ void arch_vcpu_destroy(struct vcpu *v)
     if (!v->arch)
         return;
     /* vCPUs never move between CPUs yet, so only its own CPU can hold its
-     * state; forget it there (the registers are simply overwritten). */
-    for (unsigned int c = 0; c < nr_cpus_online; c++)
+     * state; forget it there (the registers are simply overwritten). That
+     * CPU may be switching to another vCPU right now, outside the
+     * hypervisor lock, and saving this one's state as it goes: the
+     * per-CPU FPU lock keeps it from writing into the freed area. */
+    for (unsigned int c = 0; c < nr_cpus_online; c++) {
+        spin_lock(&percpu[c].fpu_lock);
         if (percpu[c].fpu_owner == v)
             percpu[c].fpu_owner = NULL;
+        spin_unlock(&percpu[c].fpu_lock);
+    }
     hvm->vcpu_destroy(v);
     heap_free_page(v->arch->fpu);
     heap_free_page(v->arch);
@@ -164,11 +171,16 @@ void hvm_fpu_switch_slow(struct vcpu *v)
      * registers across exits; it moves only when another vCPU runs. */
     struct percpu *cpu = this_cpu();
 
-    if (cpu->fpu_owner)
+    spin_lock(&cpu->fpu_lock);
+    if (cpu->fpu_owner) {
+        /* TSC_AUX is the guest's to write without an exit: read it back. */
+        cpu->fpu_owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
         fpu_save(cpu->fpu_owner);
+    }
     fpu_restore(v);
     wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
     cpu->fpu_owner = v;
+    spin_unlock(&cpu->fpu_lock);
 }
 
 bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value)

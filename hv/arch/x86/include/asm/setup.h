@@ -7,6 +7,7 @@
 #define ASM_SETUP_H
 
 #include <asm/boot.h>
+#include <hv/spinlock.h>
 #include <hv/types.h>
 
 /* Per-CPU block; %fs points at its CPU's. The stack protector reads its
@@ -22,7 +23,9 @@ struct percpu {
     uint64_t reserved;       /* 0x20 */
     uint64_t canary;         /* 0x28 */
     volatile bool online;    /* 0x30 */
-    uint8_t pad[PERCPU_SIZE - 0x31];
+    uint8_t pad0[7];
+    spinlock_t fpu_lock;     /* 0x38: fpu_owner against another CPU's reset */
+    uint8_t pad[PERCPU_SIZE - 0x40];
 };
 extern struct percpu percpu[];
 
