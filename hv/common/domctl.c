@@ -206,6 +206,25 @@ static int domctl_set_max_mem(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+static int domctl_set_affinity(struct vcpu *v, uint64_t arg)
+{
+    struct hv_domctl_affinity a;
+    struct domain *d;
+    int err;
+
+    if (copy_from_guest(v->domain, &a, arg, sizeof(a)))
+        return -HV_EFAULT;
+    if (a.pad || a.cpu >= arch_nr_cpus())
+        return -HV_EINVAL;
+    err = target(v, a.domid, true, &d);
+    if (err)
+        return err;
+    if (a.vcpu >= d->max_vcpus)
+        return -HV_EINVAL;
+    vcpu_set_processor(d->vcpu[a.vcpu], a.cpu);
+    return 0;
+}
+
 static int domctl_set_weight(struct vcpu *v, uint64_t arg)
 {
     struct hv_domctl_weight w;
@@ -270,6 +289,8 @@ int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
         return domctl_set_weight(v, args[1]);
     case HV_DOMCTL_set_max_mem:
         return domctl_set_max_mem(v, args[1]);
+    case HV_DOMCTL_set_affinity:
+        return domctl_set_affinity(v, args[1]);
     default:
         return -HV_ENOSYS;
     }

@@ -180,7 +180,25 @@ static struct vcpu *pick(struct run_queue *rq)
         dequeue(rq, v);
         enqueue(rq, v);
     }
-    return v;
+    /* Just moved here, and its old CPU is still handling its last exit:
+     * that CPU kicks this one when it is done. */
+    return v && v->busy ? NULL : v;
+}
+
+void vcpu_set_processor(struct vcpu *v, unsigned int cpu)
+{
+    bool queued = v->state == VCPU_RUNNABLE || v->state == VCPU_RUNNING;
+
+    if (cpu == v->processor)
+        return;
+    if (queued)
+        dequeue(&run_queues[v->processor], v);
+    vcpu_kick(v); /* out of guest mode on the old CPU */
+    v->processor = cpu;
+    if (queued) {
+        enqueue(&run_queues[cpu], v);
+        arch_cpu_kick(cpu);
+    }
 }
 
 /* The earliest vCPU timer, or NO_TIMER. */
@@ -206,7 +224,8 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
     }
     ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
     direct = v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
-             run_queues[cpu].head == v && next_timer() >= armed_for[cpu];
+             cpu == arch_cpu_id() && run_queues[cpu].head == v &&
+             next_timer() >= armed_for[cpu];
     if (direct) {
         hv_unlock();
         *result = ret; /* the back end completes it, cheaper than a hook */
@@ -263,6 +282,8 @@ static void schedule_once(unsigned int cpu)
         v->busy = false;
         if (v->state == VCPU_RUNNING)
             v->state = VCPU_RUNNABLE;
+        if (v->processor != cpu)
+            arch_cpu_kick(v->processor); /* moved away meanwhile: it may run there now */
         ran = arch_time_ns() - now;
         now += ran;
         v->cpu_time_ns += ran;

@@ -83,6 +83,7 @@ int arch_vcpu_create(struct vcpu *v)
     *(uint32_t *)((uint8_t *)av->fpu + 24) = 0x1f80;
     av->xcr0 = XCR0_X87 | XCR0_SSE;
     av->exceptions_intercepted = true;
+    av->fpu_cpu = -1;
     v->arch = av;
     err = hvm->vcpu_create(v);
     if (err) {
@@ -151,6 +152,8 @@ static void fpu_save(struct vcpu *v)
     } else {
         __asm__ volatile("fxsave64 (%0)" ::"r"(v->arch->fpu) : "memory");
     }
+    /* Only now is the state in memory, for another CPU to load. */
+    __atomic_store_n(&v->arch->fpu_cpu, -1, __ATOMIC_RELEASE);
 }
 
 static void fpu_restore(struct vcpu *v)
@@ -170,6 +173,18 @@ void hvm_fpu_switch_slow(struct vcpu *v)
     /* The hypervisor never uses the FPU, so a vCPU's state can stay in the
      * registers across exits; it moves only when another vCPU runs. */
     struct percpu *cpu = this_cpu();
+    int held;
+
+    /* A vCPU moved here from another CPU may have left its state in that
+     * CPU's registers: ask that CPU to save it (hvm_fpu_flush, from its
+     * kick interrupt) and wait. It needs nothing this CPU holds. */
+    while ((held = __atomic_load_n(&v->arch->fpu_cpu, __ATOMIC_ACQUIRE)) >= 0 &&
+           (unsigned int)held != cpu->cpu_id) {
+        __atomic_store_n(&percpu[held].fpu_flush, true, __ATOMIC_RELEASE);
+        smp_kick((unsigned int)held);
+        for (unsigned int i = 0; i < 10000 && v->arch->fpu_cpu == held; i++)
+            cpu_relax();
+    }
 
     spin_lock(&cpu->fpu_lock);
     if (cpu->fpu_owner) {
@@ -180,6 +195,22 @@ void hvm_fpu_switch_slow(struct vcpu *v)
     fpu_restore(v);
     wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
     cpu->fpu_owner = v;
+    __atomic_store_n(&v->arch->fpu_cpu, (int)cpu->cpu_id, __ATOMIC_RELEASE);
+    spin_unlock(&cpu->fpu_lock);
+}
+
+void hvm_fpu_flush(void)
+{
+    struct percpu *cpu = this_cpu();
+    struct vcpu *owner;
+
+    spin_lock(&cpu->fpu_lock);
+    owner = cpu->fpu_owner;
+    if (owner && owner->processor != cpu->cpu_id) {
+        owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
+        fpu_save(owner);
+        cpu->fpu_owner = NULL;
+    }
     spin_unlock(&cpu->fpu_lock);
 }
 

@@ -43,7 +43,10 @@ void smp_prepare_trampoline(void)
 
 static void kick_interrupt(unsigned int vector)
 {
-    /* Nothing: the interrupt itself made the CPU leave guest mode or hlt. */
+    /* The interrupt itself made the CPU leave guest mode or hlt; it may
+     * also ask for a moved vCPU's FPU state. */
+    if (__atomic_exchange_n(&this_cpu()->fpu_flush, false, __ATOMIC_ACQ_REL))
+        hvm_fpu_flush();
 }
 
 void smp_kick(unsigned int cpu)

@@ -38,6 +38,10 @@ void hv_unlock(void);
  */
 bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t *result);
 
+/* Move v to physical CPU cpu (affinity); it goes there at once, or as soon
+ * as the CPU it runs on now has handled its exit. */
+void vcpu_set_processor(struct vcpu *v, unsigned int cpu);
+
 /* Make v leave guest mode soon, if it is in it (to see a change). */
 void vcpu_kick(struct vcpu *v);
 

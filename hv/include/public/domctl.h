@@ -32,6 +32,7 @@
 #define HV_DOMCTL_get_vcpu_context 8 /* struct hv_domctl_vcpu_context */
 #define HV_DOMCTL_set_weight 9     /* struct hv_domctl_weight */
 #define HV_DOMCTL_set_max_mem 10   /* struct hv_domctl_max_mem */
+#define HV_DOMCTL_set_affinity 11  /* struct hv_domctl_affinity */
 
 #define HV_DOMCTL_COPY_MAX (64u * 1024u) /* bytes per copy_to */
 
@@ -101,6 +102,14 @@ struct hv_domctl_weight {
 };
 _Static_assert(sizeof(struct hv_domctl_weight) == 8, "domctl weight layout");
 #define HV_WEIGHT_MAX 65535u
+
+struct hv_domctl_affinity {
+    uint32_t domid; /* IN */
+    uint32_t vcpu;  /* IN */
+    uint32_t cpu;   /* IN: the physical CPU (below physinfo's nr_cpus) it runs on */
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct hv_domctl_affinity) == 16, "domctl affinity layout");
 
 struct hv_domctl_max_mem {
     uint32_t domid; /* IN */

@@ -27,6 +27,7 @@ struct arch_vcpu {
     uint64_t tsc_aux;
     bool exceptions_intercepted; /* until the guest loads an IDT */
     uint64_t p2m_generation;     /* of its domain's p2m at its last TLB flush */
+    int fpu_cpu;                 /* the CPU whose registers hold its FPU state, or -1 */
     void *vendor;          /* the back end's per-vCPU state */
 };
 
@@ -68,6 +69,9 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf, bool guest_osxsa
                struct cpuid_regs *out);
 /* Load v's FPU state and XCR0 if another vCPU's are loaded. */
 void hvm_fpu_switch_slow(struct vcpu *v);
+/* From the kick interrupt: save the FPU state of a vCPU that moved to
+ * another CPU, so that CPU can load it. */
+void hvm_fpu_flush(void);
 static inline void hvm_fpu_switch_to(struct vcpu *v)
 {
     if (this_cpu()->fpu_owner != v)

@@ -23,7 +23,8 @@ struct percpu {
     uint64_t reserved;       /* 0x20 */
     uint64_t canary;         /* 0x28 */
     volatile bool online;    /* 0x30 */
-    uint8_t pad0[7];
+    bool fpu_flush;          /* 0x31: another CPU wants fpu_owner's state saved */
+    uint8_t pad0[6];
     spinlock_t fpu_lock;     /* 0x38: fpu_owner against another CPU's reset */
     uint8_t pad[PERCPU_SIZE - 0x40];
 };
