@@ -62,6 +62,7 @@ $(FDT_INCLUDE)/libfdt.h:
 include hv/hv.mk
 include guest-libos/libos.mk
 include tests/unit/unit.mk
+include tests/fuzz/fuzz.mk
 include tests/guest/guest.mk
 include tests/bench/bench.mk
 

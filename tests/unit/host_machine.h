@@ -38,6 +38,12 @@ extern unsigned int host_cpu_kicks;  /* arch_cpu_kick() calls so far */
 /* What arch_vcpu_run() does on the host: the test's script fills *exit. */
 extern void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
 
+/* What arch_idle() does when no timer is armed, so that nothing could ever
+ * wake the CPU: by default it aborts, as a unit test would hang there. A
+ * fuzzer, whose guests may all wait for good quite legitimately, ends the
+ * run instead (called without the hypervisor lock). */
+extern void (*host_idle_forever)(void);
+
 /* The result of v's last hypercall, as arch_vcpu_hypercall_return() set it. */
 int64_t host_vcpu_result(const struct vcpu *v);
 

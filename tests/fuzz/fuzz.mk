@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Fuzz targets: libFuzzer harnesses built with clang, with AddressSanitizer
+# and UndefinedBehaviorSanitizer, over the same hv/common files and host
+# machine as the core unit tests (CORE_COMMON, tests/unit/unit.mk). Their
+# objects are compiled apart, under $(BUILD)/fuzz/obj/, with clang and the
+# fuzzer's instrumentation; they never mix with the gcc objects of
+# $(BUILD)/host/.
+#
+#   make fuzz                    run the hypercall fuzzer for FUZZ_SECONDS (60)
+#   make fuzz FUZZ_SECONDS=600   ... for ten minutes
+#
+# make fuzz keeps what it learns in $(BUILD)/fuzz/corpus/hypercalls/ (seeded
+# from tests/fuzz/corpus/hypercalls/, which it never writes) and saves
+# crashing inputs as $(BUILD)/fuzz/crash-*. make check runs a fixed number
+# of executions with a fixed seed instead (tests/run-tests, fuzz/hypercalls).
+
+FUZZCC ?= $(or $(CLANG),clang)
+FUZZ_SECONDS ?= 60
+FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(FUZZ_SANITIZE) -fno-omit-frame-pointer -MMD -MP \
+	$(WARNINGS) -Ihv/include -Itests/unit
+
+FUZZ_HYPERCALLS_SRCS := tests/fuzz/hypercalls.c tests/fuzz/pools.c tests/fuzz/ops_guest.c \
+	tests/fuzz/ops_control.c tests/fuzz/ops_sharing.c
+FUZZ_HYPERCALLS_OBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(FUZZ_HYPERCALLS_SRCS)) \
+	$(BUILD)/fuzz/obj/tests/unit/host_machine.o \
+	$(patsubst %,$(BUILD)/fuzz/obj/hv/common/%.o,$(CORE_COMMON))
+FUZZ_TARGETS := $(BUILD)/fuzz/hypercalls
+.SECONDARY: $(FUZZ_HYPERCALLS_OBJS)
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# The frame bookkeeping loops over every frame, several times per step:
+# tracing each of those comparisons would cost more than all the rest, and
+# guides nothing (no input reaches them but through the decoders).
+$(addprefix $(BUILD)/fuzz/obj/,hv/common/page_alloc.o hv/common/audit.o \
+	tests/unit/host_machine.o): FUZZ_CFLAGS += -fno-sanitize-coverage=trace-cmp
+
+$(BUILD)/fuzz/obj/hv/common/domain_build.o: FUZZ_CFLAGS += -I$(FDT_INCLUDE)
+$(BUILD)/fuzz/obj/hv/common/domain_build.o: | $(FDT_INCLUDE)/libfdt.h
+
+$(BUILD)/fuzz/hypercalls: $(FUZZ_HYPERCALLS_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^ -lfdt
+
+.PHONY: fuzz-targets fuzz fuzz-seeds
+fuzz-targets: $(FUZZ_TARGETS)
+all: fuzz-targets
+
+# make fuzz-seeds rewrites the seed corpus and the dictionary from
+# tests/fuzz/gen_seeds.c, after a change of the input format. The generator
+# is a host tool, not a fuzz target: it lives under $(BUILD)/host/.
+$(BUILD)/host/tests/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/hypercalls.h
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -o $@ $<
+
+fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds
+	@mkdir -p tests/fuzz/corpus/hypercalls
+	$(Q)rm -f tests/fuzz/corpus/hypercalls/*
+	$(Q)$< tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
+
+# A wall-clock bound is right for exploring, never for make check.
+fuzz: $(BUILD)/fuzz/hypercalls
+	@mkdir -p $(BUILD)/fuzz/corpus/hypercalls
+	$(Q)cp -n tests/fuzz/corpus/hypercalls/* $(BUILD)/fuzz/corpus/hypercalls/
+	$(BUILD)/fuzz/hypercalls -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+		-dict=tests/fuzz/hypercalls.dict -artifact_prefix=$(BUILD)/fuzz/ \
+		$(BUILD)/fuzz/corpus/hypercalls
