@@ -12,6 +12,7 @@
 #include <hv/event.h>
 #include <hv/grant.h>
 #include <hv/heap.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
 #include <hv/sched.h>
@@ -105,11 +106,15 @@ static int populate_block(struct domain *d, uint64_t gfn, unsigned int order)
     return 0;
 }
 
-static int populate(struct domain *d)
+/* Populate d's boot memory from where it got to, at most max_blocks 2 MiB
+ * blocks this time. Returns 0 when all of it is there, -HV_ERESTART when
+ * more is left, or an error. */
+int domain_populate_step(struct domain *d, unsigned int max_blocks)
 {
     uint64_t frames = d->memory_size >> PAGE_SHIFT;
 
-    for (uint64_t gfn = 0; gfn < frames; gfn += 1ull << BLOCK_ORDER) {
+    for (; d->populated_to < frames && max_blocks; max_blocks--) {
+        uint64_t gfn = d->populated_to;
         int err = populate_block(d, gfn, BLOCK_ORDER);
 
         /* Fragmented memory: fall back to single frames. */
@@ -117,8 +122,9 @@ static int populate(struct domain *d)
             err = populate_block(d, gfn + i, 0);
         if (err)
             return err;
+        d->populated_to = gfn + (1ull << BLOCK_ORDER);
     }
-    return 0;
+    return d->populated_to < frames ? -HV_ERESTART : 0;
 }
 
 /*
@@ -159,7 +165,7 @@ static void vcpus_destroy(struct domain *d)
 }
 
 int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned int nr_vcpus,
-                  struct domain **out)
+                  bool populate_now, struct domain **out)
 {
     struct domain *d;
     int err;
@@ -189,8 +195,12 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
     nr_domains++;
 
     err = arch_domain_create(d);
+    /* The first 2 MiB hold the shared-info page; the rest can come later
+     * (domain_populate_step) when the caller asks for a partial build. */
     if (!err)
-        err = populate(d);
+        err = domain_populate_step(d, populate_now ? UINT32_MAX : 1);
+    if (err == -HV_ERESTART)
+        err = 0;
     if (!err) {
         mfn_t mfn;
         unsigned int perms;
@@ -307,6 +317,11 @@ void domain_destroy(struct domain *d)
     /* Close its event channels first: peers see their ends closed at
      * once, and nothing can bind to the domain any more. */
     event_domain_destroy(d);
+    /* A create in progress for some vCPU forgets this domain. */
+    for (unsigned int i = 0; i < DOMAIN_MAX; i++)
+        for (unsigned int j = 0; domain_table[i] && j < domain_table[i]->max_vcpus; j++)
+            if (domain_table[i]->vcpu[j] && domain_table[i]->vcpu[j]->building == d)
+                domain_table[i]->vcpu[j]->building = NULL;
     /* Stop every vCPU; one still in guest mode on another CPU is told to
      * leave, and that CPU finishes the destruction (domain_destroy_finish). */
     for (unsigned int i = 0; i < d->max_vcpus; i++)

@@ -98,7 +98,7 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
         return -HV_E2BIG;
     }
 
-    err = domain_create(id, name, memory_size, nr_vcpus, &d);
+    err = domain_create(id, name, memory_size, nr_vcpus, true, &d);
     if (err) {
         *why = err == -HV_ENOMEM ? "not enough free memory" : "the domain cannot be created";
         return err;

@@ -32,13 +32,54 @@ static int target(struct vcpu *v, uint64_t domid, bool self_ok, struct domain **
     return 0;
 }
 
+/* 2 MiB blocks a create populates per call before it lets others run. */
+#define CREATE_BLOCKS_PER_CALL 4
+
+/* The last steps of a create: the boot structures, the id for the caller. */
+static int create_finish(struct vcpu *v, uint64_t arg, struct domain *d)
+{
+    struct hv_domctl_create c;
+    int err = arch_domain_build_boot(d);
+
+    if (!err && copy_from_guest(v->domain, &c, arg, sizeof(c)))
+        err = -HV_EFAULT;
+    if (!err) {
+        c.domid = d->id;
+        if (copy_to_guest(v->domain, arg, &c, sizeof(c)))
+            err = -HV_EFAULT;
+    }
+    if (err) {
+        domain_destroy(d);
+        return err;
+    }
+    printk("hv: d%u (%s): %lu MiB, %u vCPUs, created by d%u\n", d->id, d->name,
+           d->memory_size >> 20, d->max_vcpus, v->domain->id);
+    return 0;
+}
+
+/*
+ * A create populates the new domain's memory a few blocks per call and
+ * returns -HV_ERESTART in between: the caller's vCPU re-executes the
+ * hypercall and carries on from v->building.
+ */
 static int domctl_create(struct vcpu *v, uint64_t arg)
 {
     struct hv_domctl_create c;
-    struct domain *d;
+    struct domain *d = v->building;
     uint32_t id;
     int err;
 
+    if (d) {
+        err = domain_populate_step(d, CREATE_BLOCKS_PER_CALL);
+        if (err == -HV_ERESTART)
+            return err;
+        v->building = NULL;
+        if (err) {
+            domain_destroy(d);
+            return err;
+        }
+        return create_finish(v, arg, d);
+    }
     if (copy_from_guest(v->domain, &c, arg, sizeof(c)))
         return -HV_EFAULT;
     if (memchr(c.name, '\0', sizeof(c.name)) == NULL)
@@ -49,19 +90,19 @@ static int domctl_create(struct vcpu *v, uint64_t arg)
     /* Check the result can be written back before creating anything. */
     if (!guest_range_ok(v->domain, arg, sizeof(c), true))
         return -HV_EFAULT;
-    err = domain_create(id, c.name, c.memory, c.vcpus, &d);
-    if (!err)
-        err = arch_domain_build_boot(d);
-    if (err) {
-        if (d)
-            domain_destroy(d);
+    err = domain_create(id, c.name, c.memory, c.vcpus, false, &d);
+    if (err)
+        return err;
+    err = domain_populate_step(d, CREATE_BLOCKS_PER_CALL);
+    if (err == -HV_ERESTART) {
+        v->building = d;
         return err;
     }
-    c.domid = id;
-    BUG_ON(copy_to_guest(v->domain, arg, &c, sizeof(c)));
-    printk("hv: d%u (%s): %lu MiB, %u vCPUs, created by d%u\n", id, d->name, c.memory >> 20,
-           c.vcpus, v->domain->id);
-    return 0;
+    if (err) {
+        domain_destroy(d);
+        return err;
+    }
+    return create_finish(v, arg, d);
 }
 
 static uint32_t public_state(const struct domain *d)

@@ -15,6 +15,7 @@
  */
 #include <hv/arch.h>
 #include <hv/domain.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/sched.h>
 #include <hv/spinlock.h>
@@ -223,7 +224,7 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
         return false; /* something happened to it meanwhile */
     }
     ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
-    direct = v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
+    direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
              cpu == arch_cpu_id() && run_queues[cpu].head == v &&
              next_timer() >= armed_for[cpu];
     if (direct) {
@@ -231,7 +232,8 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
         *result = ret; /* the back end completes it, cheaper than a hook */
         return true;
     }
-    if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED)
+    /* -HV_ERESTART: not completed, so the guest executes it again. */
+    if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && ret != -HV_ERESTART)
         arch_vcpu_hypercall_return(v, ret);
     hv_unlock();
     /* Handled: the long way must not dispatch it again. */

@@ -87,7 +87,8 @@ void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit)
             return;
         }
         ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
-        if (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED)
+        /* -HV_ERESTART: not completed, so the guest executes it again. */
+        if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && ret != -HV_ERESTART)
             arch_vcpu_hypercall_return(v, ret);
         return;
     case EXIT_HALT:

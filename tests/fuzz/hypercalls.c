@@ -614,7 +614,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     host_domain(2, 4 * MIB, 1);
     switch (FUZZ_CFG_D3(config)) {
     case FUZZ_D3_BUILDING:
-        if (domain_create(3, "building", 6 * MIB, 2, &d))
+        if (domain_create(3, "building", 6 * MIB, 2, true, &d))
             fail("cannot create d3");
         break;
     case FUZZ_D3_PAUSED:

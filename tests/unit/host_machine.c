@@ -357,7 +357,7 @@ struct domain *host_domain(uint32_t id, uint64_t memory_size, unsigned int nr_vc
 {
     struct domain *d;
 
-    if (domain_create(id, "test", memory_size, nr_vcpus, &d))
+    if (domain_create(id, "test", memory_size, nr_vcpus, true, &d))
         abort();
     for (unsigned int i = 0; i < nr_vcpus; i++)
         vcpu_set_entry(d->vcpu[i], 0x100000, 0);

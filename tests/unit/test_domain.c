@@ -9,6 +9,7 @@
 #include "host_machine.h"
 
 #include <hv/domain.h>
+#include <hv/hypercall.h>
 #include <hv/page_alloc.h>
 #include <public/hv.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static void test_create_destroy_returns_every_frame(void **state)
     for (int i = 0; i < 1000; i++) {
         struct domain *d;
 
-        assert_int_equal(domain_create((uint32_t)(i % 7), "cycle", 4 * MIB, 2, &d), 0);
+        assert_int_equal(domain_create((uint32_t)(i % 7), "cycle", 4 * MIB, 2, true, &d), 0);
         assert_int_equal(d->nr_frames, 4 * MIB / PAGE_SIZE);
         /* The domain, 2 vCPUs and its event channels (2 pages). */
         assert_int_equal(host_free_frames(), before - d->nr_frames - 5);
@@ -45,13 +46,13 @@ static void test_create_rejects_bad_arguments(void **state)
     uint64_t before = host_free_frames();
     struct domain *d = (void *)1;
 
-    assert_int_equal(domain_create(DOMAIN_MAX, "x", 4 * MIB, 1, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(DOMAIN_MAX, "x", 4 * MIB, 1, true, &d), -HV_EINVAL);
     assert_null(d);
-    assert_int_equal(domain_create(1, "x", 3 * MIB, 1, &d), -HV_EINVAL);
-    assert_int_equal(domain_create(1, "x", 5 * MIB, 1, &d), -HV_EINVAL);
-    assert_int_equal(domain_create(1, "x", 4 * MIB, 0, &d), -HV_EINVAL);
-    assert_int_equal(domain_create(1, "x", 4 * MIB, HV_MAX_VCPUS + 1, &d), -HV_EINVAL);
-    assert_int_equal(domain_create(1, "x", 64 * MIB, 1, &d), -HV_ENOMEM);
+    assert_int_equal(domain_create(1, "x", 3 * MIB, 1, true, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 5 * MIB, 1, true, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 4 * MIB, 0, true, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 4 * MIB, HV_MAX_VCPUS + 1, true, &d), -HV_EINVAL);
+    assert_int_equal(domain_create(1, "x", 64 * MIB, 1, true, &d), -HV_ENOMEM);
     assert_int_equal(host_free_frames(), before);
     assert_int_equal(domain_count(), 0);
 }
@@ -67,7 +68,7 @@ static void test_create_out_of_memory_leaves_nothing(void **state)
      * quick check passes, then creation fails half-way. */
     while (host_free_frames() > need + 1)
         assert_int_equal(page_alloc(0, &hog[n++]), 0);
-    assert_int_equal(domain_create(2, "b", 14 * MIB, 1, &b), -HV_ENOMEM);
+    assert_int_equal(domain_create(2, "b", 14 * MIB, 1, true, &b), -HV_ENOMEM);
     assert_null(b);
     assert_int_equal(domain_count(), 0);
     assert_int_equal(host_free_frames(), need + 1);
@@ -81,8 +82,8 @@ static void test_duplicate_id_is_refused(void **state)
 {
     struct domain *a, *b;
 
-    assert_int_equal(domain_create(3, "a", 4 * MIB, 1, &a), 0);
-    assert_int_equal(domain_create(3, "b", 4 * MIB, 1, &b), -HV_EEXIST);
+    assert_int_equal(domain_create(3, "a", 4 * MIB, 1, true, &a), 0);
+    assert_int_equal(domain_create(3, "b", 4 * MIB, 1, true, &b), -HV_EEXIST);
     assert_ptr_equal(domain_lookup(3), a);
     domain_destroy(a);
     assert_null(domain_lookup(3));
@@ -92,7 +93,7 @@ static void test_lifecycle(void **state)
 {
     struct domain *d;
 
-    assert_int_equal(domain_create(0, "life", 4 * MIB, 2, &d), 0);
+    assert_int_equal(domain_create(0, "life", 4 * MIB, 2, true, &d), 0);
     assert_int_equal(d->state, DOMAIN_BUILDING);
     assert_int_equal(d->vcpu[0]->state, VCPU_OFFLINE);
     vcpu_set_entry(d->vcpu[0], 0x100000, 0);
@@ -141,6 +142,27 @@ static void test_guest_access_is_bounded(void **state)
     domain_destroy(d);
 }
 
+static void test_populate_in_steps(void **state)
+{
+    uint64_t before = host_free_frames();
+    struct domain *d;
+
+    assert_int_equal(domain_create(1, "steps", 8 * MIB, 1, false, &d), 0);
+    assert_int_equal(d->nr_frames, 512); /* the first 2 MiB, shared info */
+    assert_int_equal(domain_populate_step(d, 1), -HV_ERESTART);
+    assert_int_equal(d->nr_frames, 1024);
+    assert_int_equal(domain_populate_step(d, 1), -HV_ERESTART);
+    assert_int_equal(domain_populate_step(d, 5), 0);
+    assert_int_equal(d->nr_frames, 2048);
+    assert_int_equal(domain_populate_step(d, 5), 0);
+    domain_destroy(d);
+    /* Destroyed half-way, everything comes back too. */
+    assert_int_equal(domain_create(1, "half", 8 * MIB, 1, false, &d), 0);
+    assert_int_equal(domain_populate_step(d, 1), -HV_ERESTART);
+    domain_destroy(d);
+    assert_int_equal(host_free_frames(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -150,6 +172,7 @@ int main(void)
         cmocka_unit_test_setup(test_duplicate_id_is_refused, setup),
         cmocka_unit_test_setup(test_lifecycle, setup),
         cmocka_unit_test_setup(test_guest_access_is_bounded, setup),
+        cmocka_unit_test_setup(test_populate_in_steps, setup),
     };
 
     return RUN_TESTS(tests);

@@ -50,6 +50,7 @@ struct vcpu {
     bool initialised;         /* has an entry state: may run */
     bool busy;                /* a CPU picked it and has not finished its exit */
     bool hypercall_done;      /* its last hypercall was dispatched already */
+    struct domain *building;  /* a domctl create it is in the middle of */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
@@ -68,6 +69,7 @@ struct domain {
     uint64_t memory_size;         /* bytes of guest-physical memory */
     uint64_t nr_frames;           /* frames this domain owns */
     uint64_t max_frames;          /* the most it may own (memory_op populate) */
+    uint64_t populated_to;        /* boot memory populated below this gfn */
     unsigned int max_vcpus;
     struct vcpu *vcpu[32];        /* HV_MAX_VCPUS */
     char name[DOMAIN_NAME_MAX];
@@ -137,12 +139,18 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
 
 /*
  * Create domain id in DOMAIN_BUILDING state, paused, with memory_size bytes
- * of zeroed memory (a multiple of 2 MiB, at least HV_GUEST_MIN_MEMORY) and
+ * of zeroed memory (a multiple of 2 MiB, at least HV_GUEST_MIN_MEMORY; see
+ * populate_now below) and
  * nr_vcpus vCPUs (not yet set up to run). Returns 0, -HV_EINVAL, -HV_EEXIST
  * (the id is taken) or -HV_ENOMEM; on failure nothing is left behind.
  */
 int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned int nr_vcpus,
-                  struct domain **out) __must_check;
+                  bool populate_now, struct domain **out) __must_check;
+
+/* With populate_now false, domain_create() populates only the first 2 MiB;
+ * each call of this populates up to max_blocks more 2 MiB blocks. Returns
+ * 0 when all of memory_size is there, -HV_ERESTART while more is left. */
+int domain_populate_step(struct domain *d, unsigned int max_blocks) __must_check;
 
 /* The domain with this id, or NULL. */
 struct domain *domain_lookup(uint32_t id);

@@ -10,6 +10,12 @@
 #include <hv/domain.h>
 #include <public/hypercall.h>
 
+/* Internal, never seen by guests: the handler did part of the work and
+ * must be called again with the same arguments. The hypercall instruction
+ * is not stepped over, so the guest re-executes it, and other vCPUs run in
+ * between: no hypercall holds a CPU for long. */
+#define HV_ERESTART 4096
+
 #define HV_HC_PROTOTYPE(num, name, nargs) int64_t do_##name(struct vcpu *v, const uint64_t args[6]);
 HV_HYPERCALLS(HV_HC_PROTOTYPE)
 #undef HV_HC_PROTOTYPE
