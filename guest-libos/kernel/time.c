@@ -2,10 +2,17 @@
 /*
  * Time from the shared-info page (public/shared_info.h): system time from
  * the vCPU's pvclock record and the TSC, the wall clock from the base the
- * hypervisor writes, and sleeping on the vCPU's one-shot timer.
+ * hypervisor writes, and sleeping on the vCPU's one-shot timer; and the
+ * clock_* and nanosleep system calls built on them.
  */
+#include <errno.h>
 #include <exo/hypercall.h>
 #include <exo/time.h>
+#include <time.h>
+
+#include "private.h"
+
+#define NSEC_PER_SEC 1000000000ull
 
 static volatile struct hv_shared_info *const shared =
     (volatile struct hv_shared_info *)(uintptr_t)HV_GUEST_SHARED_INFO_GPA;
@@ -60,4 +67,98 @@ void libos_sleep_ns(uint64_t ns)
     /* Anything else that wakes the vCPU early just means another round. */
     while (libos_time_ns() < deadline)
         hv_sched_op(HV_SCHED_block, 0, 0);
+}
+
+/* ---- System calls ---- */
+
+static long timespec_of_clock(long clock, struct timespec *ts)
+{
+    uint64_t sec, ns;
+    uint32_t nsec;
+
+    switch (clock) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+        libos_wallclock(&sec, &nsec);
+        ts->tv_sec = (time_t)sec;
+        ts->tv_nsec = nsec;
+        return 0;
+    /* One application per domain: its CPU time is close to the time the
+     * domain has existed, which is what the monotonic clock counts. */
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID:
+        ns = libos_time_ns();
+        ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
+        ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+SYSCALL_HANDLER(clock_gettime)
+{
+    struct timespec *ts = (struct timespec *)(uintptr_t)a[1], now;
+    long err = timespec_of_clock(a[0], &now);
+
+    if (!err)
+        *ts = now;
+    return err;
+}
+
+SYSCALL_HANDLER(clock_getres)
+{
+    struct timespec *res = (struct timespec *)(uintptr_t)a[1], now;
+    long err = timespec_of_clock(a[0], &now);
+
+    if (!err && res)
+        *res = (struct timespec){.tv_sec = 0, .tv_nsec = 1};
+    return err;
+}
+
+/* Sleep for req; rem, if asked for, says how much of it was left. */
+static long sleep_relative(const struct timespec *req, struct timespec *rem)
+{
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+        return -EINVAL;
+    libos_sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    /* Nothing interrupts a sleep (no signals are delivered). */
+    if (rem)
+        *rem = (struct timespec){0, 0};
+    return 0;
+}
+
+SYSCALL_HANDLER(nanosleep)
+{
+    return sleep_relative((const struct timespec *)(uintptr_t)a[0],
+                          (struct timespec *)(uintptr_t)a[1]);
+}
+
+/* clock_nanosleep(clock, flags, req, rem): TIMER_ABSTIME sleeps until req
+ * on that clock, otherwise for req. */
+SYSCALL_HANDLER(clock_nanosleep)
+{
+    const struct timespec *req = (const struct timespec *)(uintptr_t)a[2];
+    struct timespec now, left;
+    long err = timespec_of_clock(a[0], &now);
+
+    if (err)
+        return err;
+    if (!(a[1] & TIMER_ABSTIME))
+        return sleep_relative(req, (struct timespec *)(uintptr_t)a[3]);
+    if (req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+        return -EINVAL;
+    left.tv_sec = req->tv_sec - now.tv_sec;
+    left.tv_nsec = req->tv_nsec - now.tv_nsec;
+    if (left.tv_nsec < 0) {
+        left.tv_nsec += (long)NSEC_PER_SEC;
+        left.tv_sec--;
+    }
+    if (left.tv_sec < 0)
+        return 0; /* already past */
+    return sleep_relative(&left, NULL);
 }

@@ -24,6 +24,9 @@ _start:
     shl $32, %rdx
     or %rdx, %rax
     rol $29, %rax
+    /* A zero second byte, as musl's canary from AT_RANDOM has it (start.c
+     * passes this value on) and as stops string overflows. */
+    and $~0xff00, %rax
     mov %rax, libos_tcb + 0x28
 
     mov %r12, %rdi
@@ -45,7 +48,8 @@ boot_stack_top:
 /*
  * Where a secondary vCPU starts (libos_vcpu_start): rdi points to its start
  * block {stack top, TCB, function, argument}. It gets its own stack and
- * TCB, runs the function, and stops itself when that returns.
+ * TCB and the SYSCALL MSRs (they are per vCPU), runs the function, and
+ * stops itself when that returns.
  */
     .text
     .globl libos_secondary_entry
@@ -61,6 +65,7 @@ libos_secondary_entry:
     mov 8(%r12), %rax
     mov libos_tcb + 0x28, %rdx
     mov %rdx, 0x28(%rax)
+    call syscall_init_cpu
     mov 24(%r12), %rdi
     xor %ebp, %ebp
     call *16(%r12)

@@ -3,7 +3,8 @@
  * A domain with two vCPUs: vCPU 0 starts vCPU 1, both add to one counter
  * with atomic operations (on two physical CPUs, truly at once), vCPU 1
  * stops itself, and the total must be exact. Also: starting a vCPU twice
- * or one that does not exist is refused.
+ * or one that does not exist is refused. Only vCPU 0 prints: stdio's
+ * buffers are not locked until the application creates a thread.
  */
 #include <exo/hypercall.h>
 #include <exo/vcpu.h>
@@ -13,13 +14,14 @@
 #define ROUNDS 200000
 
 static volatile uint64_t counter;
-static volatile int done;
+static volatile int done, added;
 
 static void add(void *arg)
 {
-    for (int i = 0; i < ROUNDS; i++)
+    for (int i = 0; i < ROUNDS; i++) {
         __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
-    printf("vcpus: vCPU 1 added %d\n", ROUNDS);
+        added++;
+    }
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }
 
@@ -43,6 +45,7 @@ int main(int argc, char **argv)
         __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
     while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE))
         hv_sched_op(HV_SCHED_yield, 0, 0);
+    printf("vcpus: vCPU 1 added %d\n", added);
     printf("vcpus: counter %lu, expected %d: %s\n", counter, 2 * ROUNDS,
            counter == 2 * ROUNDS ? "ok" : "FAIL");
     return counter == 2 * ROUNDS ? 0 : 1;

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Memory for the application, carved from the guest-physical memory after
+ * the image (_end, from the linker script) up to the domain's size:
+ *
+ *   _end ... brk heap (an eighth of what is free) | mmap pages ... memory end
+ *
+ * brk grows and shrinks a break inside its region; mmap(MAP_ANONYMOUS)
+ * hands out runs of pages from a bitmap (next fit), zeroed as Linux
+ * promises, and munmap returns them. Everything is identity-mapped and
+ * writable; mprotect and madvise are accepted and not yet enforced (guard
+ * pages need the library OS's own page tables). One spin lock covers both
+ * regions: system calls run with interrupts off, on any vCPU.
+ */
+#include <errno.h>
+#include <exo/hypercall.h>
+#include <exo/libos.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "private.h"
+
+#undef PAGE_SIZE /* musl's limits.h has one, not unsigned long */
+#define PAGE_SIZE 4096ul
+#define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
+
+extern char _end[];
+
+static uintptr_t brk_start, brk_current, brk_limit;
+static uintptr_t pages_start;     /* first page the bitmap describes */
+static unsigned long nr_pages;    /* pages after pages_start */
+static uint64_t *page_bitmap;     /* bit set: page in use */
+static unsigned long next_search; /* next fit: where the last run ended */
+static int lock;
+
+static void memory_lock(void)
+{
+    while (__atomic_exchange_n(&lock, 1, __ATOMIC_ACQUIRE))
+        __builtin_ia32_pause();
+}
+
+static void memory_unlock(void)
+{
+    __atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
+}
+
+static int page_used(unsigned long i)
+{
+    return (page_bitmap[i / 64] >> (i % 64)) & 1;
+}
+
+static void mark(unsigned long first, unsigned long count, int used)
+{
+    for (unsigned long i = first; i < first + count; i++) {
+        if (used)
+            page_bitmap[i / 64] |= 1ull << (i % 64);
+        else
+            page_bitmap[i / 64] &= ~(1ull << (i % 64));
+    }
+}
+
+void memory_init(uint64_t memory_size)
+{
+    uintptr_t start = PAGE_ALIGN_UP((uintptr_t)_end);
+    uintptr_t end = (uintptr_t)(memory_size < HV_GUEST_PT_MAX_MAPPED ? memory_size
+                                                                     : HV_GUEST_PT_MAX_MAPPED);
+    unsigned long bitmap_pages;
+
+    if (end <= start + 16 * PAGE_SIZE)
+        libos_crash("no memory after the image");
+    brk_start = brk_current = start;
+    brk_limit = start + PAGE_ALIGN_UP((end - start) / 8);
+
+    /* The bitmap takes the first pages after the heap's region; it
+     * describes the pages after itself. */
+    page_bitmap = (uint64_t *)brk_limit;
+    bitmap_pages = PAGE_ALIGN_UP(((end - brk_limit) / PAGE_SIZE + 63) / 64 * 8) / PAGE_SIZE;
+    memset(page_bitmap, 0, bitmap_pages * PAGE_SIZE);
+    pages_start = brk_limit + bitmap_pages * PAGE_SIZE;
+    nr_pages = (end - pages_start) / PAGE_SIZE;
+    next_search = 0;
+}
+
+/* A run of count free pages, marked used; returns its first index or -1. */
+static long find_run(unsigned long count)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned long i = pass ? 0 : next_search, run = 0;
+        unsigned long end = pass ? next_search + count : nr_pages;
+
+        if (end > nr_pages)
+            end = nr_pages;
+        for (; i < end; i++) {
+            /* Skip whole used words quickly. */
+            if (run == 0 && i % 64 == 0 && page_bitmap[i / 64] == ~0ull && i + 64 <= end) {
+                i += 63;
+                continue;
+            }
+            run = page_used(i) ? 0 : run + 1;
+            if (run == count) {
+                unsigned long first = i + 1 - count;
+
+                mark(first, count, 1);
+                next_search = i + 1;
+                return (long)first;
+            }
+        }
+    }
+    return -1;
+}
+
+SYSCALL_HANDLER(mmap)
+{
+    unsigned long len = (unsigned long)a[1];
+    long flags = a[3], first;
+    unsigned long count;
+    void *p;
+
+    if (len == 0 || len > nr_pages * PAGE_SIZE || (a[5] & (long)(PAGE_SIZE - 1)))
+        return -EINVAL;
+    if (!(flags & MAP_ANONYMOUS))
+        return -ENODEV; /* no files to map yet */
+    /* A single address space: MAP_FIXED would mean taking memory the
+     * library OS or the application already uses. */
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE))
+        return -EINVAL;
+    count = PAGE_ALIGN_UP(len) / PAGE_SIZE;
+    memory_lock();
+    first = find_run(count);
+    memory_unlock();
+    if (first < 0)
+        return -ENOMEM;
+    p = (void *)(pages_start + (unsigned long)first * PAGE_SIZE);
+    memset(p, 0, count * PAGE_SIZE);
+    return (long)(uintptr_t)p;
+}
+
+/* The page indexes of [addr, addr + len), or -EINVAL if they are not all
+ * inside the mmap region or addr is not page-aligned. */
+static int page_range(long addr, long len, unsigned long *first, unsigned long *count)
+{
+    uintptr_t start = (uintptr_t)addr, end;
+
+    if (len <= 0 || (start & (PAGE_SIZE - 1)) || start < pages_start)
+        return -EINVAL;
+    end = PAGE_ALIGN_UP(start + (unsigned long)len);
+    if (end < start || end > pages_start + nr_pages * PAGE_SIZE)
+        return -EINVAL;
+    *first = (start - pages_start) / PAGE_SIZE;
+    *count = (end - start) / PAGE_SIZE;
+    return 0;
+}
+
+SYSCALL_HANDLER(munmap)
+{
+    unsigned long first, count;
+    int err = page_range(a[0], a[1], &first, &count);
+
+    if (err)
+        return err;
+    memory_lock();
+    mark(first, count, 0);
+    memory_unlock();
+    return 0;
+}
+
+/* Accepted, not enforced: the page tables are still the builder's. */
+SYSCALL_HANDLER(mprotect)
+{
+    uintptr_t start = (uintptr_t)a[0];
+
+    if (start & (PAGE_SIZE - 1))
+        return -EINVAL;
+    return 0;
+}
+
+SYSCALL_HANDLER(madvise)
+{
+    return 0;
+}
+
+/* brk(addr): move the break if addr is inside the region; always return
+ * the break as it now is (failure is a break that did not move). */
+SYSCALL_HANDLER(brk)
+{
+    uintptr_t want = (uintptr_t)a[0];
+
+    memory_lock();
+    if (want >= brk_start && want <= brk_limit) {
+        /* Memory the break gives back and takes again must read as zero. */
+        if (want > brk_current)
+            memset((void *)brk_current, 0, want - brk_current);
+        brk_current = want;
+    }
+    want = brk_current;
+    memory_unlock();
+    return (long)want;
+}
