@@ -117,8 +117,10 @@ SYSCALL_HANDLER(mmap)
     unsigned long count;
     void *p;
 
-    if (len == 0 || len > nr_pages * PAGE_SIZE || (a[5] & (long)(PAGE_SIZE - 1)))
+    if (len == 0 || (a[5] & (long)(PAGE_SIZE - 1)))
         return -EINVAL;
+    if (len > nr_pages * PAGE_SIZE)
+        return -ENOMEM; /* as Linux says when the address space is short */
     if (!(flags & MAP_ANONYMOUS))
         return -ENODEV; /* no files to map yet */
     /* A single address space: MAP_FIXED would mean taking memory the
