@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Running a vCPU on VT-x and decoding its exits. Exits that are x86
- * business (CPUID, MSR, XSETBV, CR8, I/O, host interrupts) are handled
- * here exactly as the AMD-V back end handles them; the rest are reported
- * to common code as struct vcpu_exit. Whatever a guest does, including
- * state the CPU refuses to enter, the outcome is an error for the guest or
- * its death, never a hypervisor crash.
+ * business (CPUID, MSR, XSETBV, CR8, I/O, host interrupts) are handled here
+ * exactly as the AMD-V back end handles them, and event upcalls are
+ * injected as it delivers them; the rest are reported to common code as
+ * struct vcpu_exit. Whatever a guest does, including state the CPU refuses
+ * to enter, the outcome is an error for the guest or its death, never a
+ * hypervisor crash.
  *
  * Unlike a VMCB, the VMCS does not hold the guest's rax: struct guest_regs
  * has all of its general registers except rsp.
@@ -14,7 +15,9 @@
 #include <asm/setup.h>
 #include <asm/traps.h>
 #include <asm/x86.h>
+#include <hv/event.h>
 #include <hv/lib.h>
+#include <public/hv.h>
 
 #include "private.h"
 
@@ -240,6 +243,8 @@ static bool handle_exit(struct vcpu *v, struct vcpu_exit *exit)
         irq_poll();
         exit->reason = EXIT_INTERRUPT;
         return true;
+    case EXIT_REASON_INTERRUPT_WINDOW:
+        return false; /* the guest can take the pending upcall now */
     case EXIT_REASON_VMCALL:
         vmx_of(v)->exit_len = (uint32_t)vmread(VMCS_EXIT_INSTRUCTION_LEN);
         exit->reason = EXIT_HYPERCALL;
@@ -307,12 +312,13 @@ static bool handle_exit(struct vcpu *v, struct vcpu_exit *exit)
 
 /* The state VT-x leaves in the CPU (the SYSCALL MSRs, KERNEL_GS_BASE,
  * TSC_AUX, CR2) is loaded when another vCPU's is there... */
-static void load_guest_msrs(struct vcpu *v)
+static void load_guest_msrs(struct vcpu *v, bool moved)
 {
     struct vmx_cpu *c = vmx_this_cpu();
     struct vmx_vcpu *s = vmx_of(v);
 
-    if (c->msr_owner == v)
+    /* After a run elsewhere, what this CPU still holds may be stale. */
+    if (c->msr_owner == v && !moved)
         return;
     wrmsr(MSR_KERNEL_GS_BASE, s->kernel_gs_base);
     wrmsr(MSR_STAR, s->star);
@@ -357,10 +363,38 @@ static void entry_failed(struct vcpu *v, int status, struct vcpu_exit *exit)
     exit->rip = vmread(VMCS_GUEST_RIP);
 }
 
-/* Run until an exit common code must see; the exits handled here loop. */
-static void run(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *exit)
+/*
+ * An event upcall (public/shared_info.h) arrives as an external interrupt
+ * on HV_UPCALL_VECTOR as soon as the guest can take one, as AMD-V's
+ * virtual interrupt does: injected now if the guest's IF allows and
+ * nothing else is being injected, else an interrupt-window exit comes when
+ * it can. While the guest masks upcalls nothing is injected.
+ */
+static void prepare_upcall(struct vcpu *v, struct vmx_vcpu *s)
 {
-    for (;;) {
+    bool window = false;
+
+    if (event_upcall_deliverable(v)) {
+        if (!(vmread(VMCS_ENTRY_INTR_INFO) & INTR_INFO_VALID) &&
+            (vmread(VMCS_GUEST_RFLAGS) & X86_RFLAGS_IF) &&
+            !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+              (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS)))
+            vmwrite(VMCS_ENTRY_INTR_INFO,
+                    HV_UPCALL_VECTOR | (INTR_TYPE_EXTERNAL << 8) | INTR_INFO_VALID);
+        else
+            window = true;
+    }
+    if (window != s->interrupt_window) {
+        s->interrupt_window = window;
+        vmwrite(VMCS_PROC_CONTROLS,
+                vmx_config.proc | (window ? PROC_INTERRUPT_WINDOW_EXITING : 0));
+    }
+}
+
+/* Run until an exit common code must see; the exits handled here loop. */
+static void run(struct vcpu *v, struct vmx_vcpu *s, bool moved, struct vcpu_exit *exit)
+{
+    for (;; moved = false) {
         int status;
 
         hvm_fpu_switch_to(v);
@@ -370,7 +404,8 @@ static void run(struct vcpu *v, struct vmx_vcpu *s, struct vcpu_exit *exit)
             vmwrite(VMCS_EXCEPTION_BITMAP, 0);
         }
         hvm_enter_guest(v);
-        vmx_tlb_prepare(v);
+        vmx_tlb_prepare(v, moved);
+        prepare_upcall(v, s);
         status = vmx_enter(&v->arch->regs, s->launched);
         hvm_leave_guest();
         if (status) {
@@ -386,8 +421,10 @@ void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 {
     struct vmx_vcpu *s = vmx_of(v);
     unsigned int cpu = this_cpu()->cpu_id;
+    bool moved = s->last_cpu != (int)cpu;
 
     vmx_vmcs_load(s);
+    s->last_cpu = (int)cpu;
     if (s->host_cpu != (int)cpu) {
         vmx_write_host_state();
         s->host_cpu = (int)cpu;
@@ -397,8 +434,8 @@ void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         s->skip_pending = false;
     }
     /* Before the FPU switch, which loads TSC_AUX from v->arch. */
-    load_guest_msrs(v);
-    run(v, s, exit);
+    load_guest_msrs(v, moved);
+    run(v, s, moved, exit);
     s->rip = vmread(VMCS_GUEST_RIP);
     save_guest_msrs(v);
     vmx_vmcs_put(s);

@@ -48,7 +48,9 @@ struct vmx_vcpu {
     void *vmcs;
     bool launched;           /* VMRESUME rather than VMLAUNCH next */
     bool skip_pending;       /* step past the hypercall at the next entry */
+    bool interrupt_window;   /* interrupt-window exiting is on */
     int host_cpu;            /* whose host state the VMCS holds, or -1 */
+    int last_cpu;            /* where it ran last, or -1 */
     uint8_t cr8;             /* the guest's TPR as MOV CR8 sees it */
     uint64_t rip;            /* the guest's rip as of its last exit */
     uint32_t exit_len;       /* length of the instruction that exited */
@@ -110,9 +112,10 @@ uint64_t vmx_vcpu_rip(struct vcpu *v);
 
 /* vmx.c: TLB tags. */
 void vmx_ept_changed(struct domain *d);
-/* Before entering v on this CPU: flush what another vCPU or an older p2m
- * left tagged with v's VPID and EPT pointer. */
-void vmx_tlb_prepare(struct vcpu *v);
+/* Before entering v on this CPU: flush what another vCPU, an older p2m,
+ * or v itself before it ran elsewhere (moved) left tagged with v's VPID
+ * and EPT pointer. */
+void vmx_tlb_prepare(struct vcpu *v, bool moved);
 /* No CPU holds v's VPID translations or guest-owned MSRs any more. */
 void vmx_forget_vcpu(struct vcpu *v);
 uint16_t vmx_vpid_for(struct vcpu *v);

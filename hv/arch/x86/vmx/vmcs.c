@@ -140,6 +140,7 @@ int vmx_vcpu_create(struct vcpu *v)
     write_controls(v);
     vmx_write_host_state();
     s->host_cpu = (int)this_cpu()->cpu_id;
+    s->last_cpu = -1;
     vmx_vmcs_put(s);
     failures = __atomic_load_n(&vmx_vmwrite_failures, __ATOMIC_RELAXED) - failures;
     if (failures) {

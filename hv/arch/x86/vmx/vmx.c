@@ -94,24 +94,26 @@ uint16_t vmx_vpid_for(struct vcpu *v)
     return (uint16_t)(1 + v->domain->id % (VMX_VPIDS - 1));
 }
 
-void vmx_tlb_prepare(struct vcpu *v)
+void vmx_tlb_prepare(struct vcpu *v, bool moved)
 {
     struct vmx_cpu *c = vmx_this_cpu();
     const uint64_t *gen = &v->domain->arch->p2m_generation;
     uint64_t now = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
     bool ok = true;
 
-    /* INVEPT and INVVPID act on this CPU only, hence the per-CPU checks.
-     * A new domain's first entry always flushes (its p2m was built after
-     * generation 0), which also clears what an earlier domain with the
-     * same root page left. */
-    if (v->arch->p2m_generation != now) {
+    /* INVEPT and INVVPID act on this CPU only. A vCPU's generation says
+     * what the CPU it last ran on flushed, so a vCPU that moved flushes
+     * here whatever its generation. A new domain's first entry always
+     * flushes (its p2m was built after generation 0), which also clears
+     * what an earlier domain with the same root page left. */
+    if (moved || v->arch->p2m_generation != now) {
         ok = invept(vmx_invept_type(vmx_config.ept_vpid_cap),
                     vmx_ept_pointer(v->domain->arch->p2m_root));
         v->arch->p2m_generation = now;
     }
-    if (vmx_config.vpid && c->vpid_owner[vmx_vpid_for(v)] != v) {
-        /* Another vCPU's linear translations may carry this VPID here. */
+    /* Another vCPU's linear translations may carry this VPID here, or
+     * this vCPU's from before it ran elsewhere and changed its tables. */
+    if (vmx_config.vpid && (moved || c->vpid_owner[vmx_vpid_for(v)] != v)) {
         ok &= invvpid(vmx_invvpid_type(vmx_config.ept_vpid_cap), vmx_vpid_for(v));
         c->vpid_owner[vmx_vpid_for(v)] = v;
     }
@@ -211,6 +213,13 @@ static bool compute_controls(uint64_t basic, const char **why)
     /* CR8 accesses exit (there is no TPR shadow, and a guest must not
      * reach the host's TPR); CR3 accesses must not (EPT makes them the
      * guest's own, and they are not emulated). */
+    /* Interrupt-window exiting is turned on and off per entry (upcalls):
+     * it must be possible, and off in the base setting. */
+    if (!(rdmsr(true_msrs ? MSR_VMX_TRUE_PROCBASED_CTLS : MSR_VMX_PROCBASED_CTLS) >> 32 &
+          PROC_INTERRUPT_WINDOW_EXITING)) {
+        *why = "this CPU's VT-x has no interrupt-window exiting";
+        return false;
+    }
     if (!control(VMX_PROC, true_msrs ? MSR_VMX_TRUE_PROCBASED_CTLS : MSR_VMX_PROCBASED_CTLS,
                  PROC_MWAIT_EXITING | PROC_MONITOR_EXITING,
                  PROC_HLT_EXITING | PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |
