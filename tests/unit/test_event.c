@@ -760,47 +760,6 @@ static void test_timer_virq(void **state)
     assert_int_equal(host_stopped[1].reason, HV_SHUTDOWN_poweroff);
 }
 
-/* Sending costs the same on a domain with one port as on one whose 1023
- * ports are all in use (sent on the last): no work grows with the ports.
- * The two are timed in turns, best of several, to keep the host's noise
- * out. */
-static double send_ns(struct vcpu *v, uint32_t port)
-{
-    struct timespec a, b;
-
-    clock_gettime(CLOCK_MONOTONIC, &a);
-    for (int i = 0; i < 20000; i++)
-        if (send(v, port))
-            fail();
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    return ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / 20000;
-}
-
-static void test_send_is_constant_time(void **state)
-{
-    struct domain *d0 = host_domain(0, 4 * MIB, 1), *d1 = host_domain(1, 4 * MIB, 1);
-    struct domain *d2 = host_domain(2, 4 * MIB, 1), *d3 = host_domain(3, 4 * MIB, 1);
-    uint32_t few_p, few_q, many_p, many_q;
-    double few = 1e30, many = 1e30;
-
-    connect(d0->vcpu[0], d1->vcpu[0], &few_p, &few_q);
-    for (unsigned int i = 2; i < HV_EVTCHN_PORTS; i++) {
-        assert_int_equal(alloc_unbound(d2->vcpu[0], 2, NULL), 0);
-        assert_int_equal(alloc_unbound(d3->vcpu[0], 3, NULL), 0);
-    }
-    connect(d2->vcpu[0], d3->vcpu[0], &many_p, &many_q);
-    assert_int_equal(many_p, HV_EVTCHN_PORTS - 1);
-    assert_int_equal(many_q, HV_EVTCHN_PORTS - 1);
-    for (int run = 0; run < 7; run++) {
-        few = MIN(few, send_ns(d0->vcpu[0], few_p));
-        many = MIN(many, send_ns(d2->vcpu[0], many_p));
-    }
-    print_message("send: %.1f ns with 1 port, %.1f ns with %u ports\n", few, many,
-                  HV_EVTCHN_PORTS - 1);
-    /* A walk over the ports would make it tens of times slower. */
-    assert_true(many < 3 * few);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -820,7 +779,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_upcall_kicks_a_running_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_pong_under_the_scheduler, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_virq, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_send_is_constant_time, setup, teardown),
     };
 
     return RUN_TESTS(tests);
