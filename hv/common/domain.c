@@ -257,7 +257,7 @@ void domain_pause(struct domain *d)
         return;
     set_state(d, DOMAIN_PAUSED);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        vcpu_sleep(d->vcpu[i]);
+        vcpu_pause(d->vcpu[i]);
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason, unsigned int code)

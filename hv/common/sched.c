@@ -114,6 +114,14 @@ void vcpu_sleep(struct vcpu *v)
 {
     take_off(v, VCPU_OFFLINE);
     vcpu_set_timer(v, NO_TIMER);
+    v->timer_fired = false;
+}
+
+void vcpu_pause(struct vcpu *v)
+{
+    /* The guest's timer is its own business: a pause by the toolstack
+     * must not cancel the wake-up it is counting on. */
+    take_off(v, VCPU_OFFLINE);
 }
 
 void vcpu_yield(struct vcpu *v)

@@ -64,6 +64,13 @@ static void block_or_crash(struct vcpu *v, const char *how, uint64_t rip)
      * a guest that polls (upcalls masked) cannot miss it. */
     if (event_vcpu_pending(v))
         return;
+    /* Its timer fired after it was set but before this block (the guest
+     * was preempted in between, or its domain was paused): that was the
+     * wake-up this block waits for. */
+    if (v->timer_fired) {
+        v->timer_fired = false;
+        return;
+    }
     /* Its timer or an event channel could wake it. */
     if (v->timer_deadline == NO_TIMER && !event_vcpu_can_wake(v)) {
         domain_crash(v->domain, "%s at rip %#lx with nothing to wake it", how, rip);
@@ -116,6 +123,8 @@ int64_t do_sched_op(struct vcpu *v, const uint64_t args[6])
         block_or_crash(v, "blocked", arch_vcpu_rip(v));
         return 0;
     case HV_SCHED_set_timer:
+        /* A new deadline replaces the old one, fired or not. */
+        v->timer_fired = false;
         vcpu_set_timer(v, args[1] ? args[1] : NO_TIMER);
         return 0;
     default:
@@ -125,6 +134,9 @@ int64_t do_sched_op(struct vcpu *v, const uint64_t args[6])
 
 void sched_timer_fired(struct vcpu *v)
 {
+    /* A blocked vCPU is woken now; any other is owed the wake-up. */
+    if (v->state != VCPU_BLOCKED)
+        v->timer_fired = true;
     event_send_virq(v, HV_VIRQ_TIMER);
 }
 

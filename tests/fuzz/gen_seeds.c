@@ -508,6 +508,34 @@ static void seed_exits(void)
     save("exits");
 }
 
+/* ---- regressions: inputs that found bugs ------------------------------------------ */
+
+/* A timer that fired between set_timer and block (the vCPU was preempted
+ * past its deadline) was lost: the block killed the domain for having
+ * nothing to wake it. */
+static void regress_timer_fired_before_block(void)
+{
+    begin(0);
+    sched(1, 0, SCHED_CMD_SET_TIMER, TIME_1NS, SMALL_0);
+    step(1, 0, FUZZ_OP_EXIT);
+    byte(EXIT_KIND_INTERRUPT); /* runs until its timer interrupt: past the deadline */
+    done();
+    sched(1, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
+    save("regress-timer-fired-before-block");
+}
+
+/* Pausing a domain cancelled its vCPUs' timers: after the unpause, a block
+ * that counted on the timer killed the domain. */
+static void regress_pause_keeps_timer(void)
+{
+    begin(0);
+    sched(1, 0, SCHED_CMD_SET_TIMER, TIME_10MS, SMALL_0);
+    domctl_id(1, DOMID_1);
+    domctl_id(2, DOMID_1);
+    sched(1, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
+    save("regress-pause-keeps-timer");
+}
+
 /* ---- the dictionary ---------------------------------------------------------------- */
 
 static void dict_entry(FILE *f, const char *name, const uint8_t *p, size_t n)
@@ -599,5 +627,7 @@ int main(int argc, char **argv)
     seed_evtchn_virq();
     seed_raw();
     seed_exits();
+    regress_timer_fired_before_block();
+    regress_pause_keeps_timer();
     return 0;
 }

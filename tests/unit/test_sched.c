@@ -131,6 +131,88 @@ static void test_yield_alternates(void **state)
         assert_int_equal(order[i], 1 + (i % 2));
 }
 
+/* A guest sets its timer, is preempted until after the deadline, then
+ * blocks: the timer already fired, and that was the block's wake-up. */
+static int late_steps;
+
+static void late_blocker(struct vcpu *v, struct vcpu_exit *exit)
+{
+    exit->reason = EXIT_HYPERCALL;
+    exit->hypercall.nr = HV_HC_sched_op;
+    switch (late_steps++) {
+    case 0:
+        exit->hypercall.args[0] = HV_SCHED_set_timer;
+        exit->hypercall.args[1] = host_time_ns + 1 * MS;
+        break;
+    case 1:
+        /* Preempted past the deadline: the timer fires before the block. */
+        host_time_ns += 2 * MS;
+        exit->reason = EXIT_INTERRUPT;
+        break;
+    case 2:
+        exit->hypercall.args[0] = HV_SCHED_block;
+        break;
+    default:
+        exit->hypercall.args[0] = HV_SCHED_shutdown;
+        break;
+    }
+}
+
+static void test_timer_fired_before_block_ends_it(void **state)
+{
+    host_domain(1, 4 * MIB, 1);
+    late_steps = 0;
+    host_vcpu_script = late_blocker;
+    sched_run();
+    assert_true(host_stopped[1].stopped);
+    assert_int_equal(host_stopped[1].reason, HV_SHUTDOWN_poweroff);
+    assert_int_equal(late_steps, 4);
+}
+
+/* The toolstack pauses and unpauses a guest that has set its timer: the
+ * timer still ends the guest's next block. */
+static uint64_t paused_woke;
+
+static void paused_sleeper(struct vcpu *v, struct vcpu_exit *exit)
+{
+    struct domain *d = v->domain;
+
+    exit->reason = EXIT_HYPERCALL;
+    exit->hypercall.nr = HV_HC_sched_op;
+    switch (late_steps++) {
+    case 0:
+        exit->hypercall.args[0] = HV_SCHED_set_timer;
+        exit->hypercall.args[1] = host_time_ns + 10 * MS;
+        break;
+    case 1:
+        /* Another CPU pauses and unpauses the domain while it runs. */
+        hv_lock();
+        domain_pause(d);
+        domain_unpause(d);
+        hv_unlock();
+        exit->reason = EXIT_INTERRUPT;
+        break;
+    case 2:
+        exit->hypercall.args[0] = HV_SCHED_block;
+        break;
+    default:
+        paused_woke = host_time_ns;
+        exit->hypercall.args[0] = HV_SCHED_shutdown;
+        break;
+    }
+}
+
+static void test_pause_keeps_the_timer(void **state)
+{
+    host_domain(1, 4 * MIB, 1);
+    late_steps = 0;
+    host_vcpu_script = paused_sleeper;
+    sched_run();
+    assert_true(host_stopped[1].stopped);
+    assert_int_equal(host_stopped[1].reason, HV_SHUTDOWN_poweroff);
+    assert_int_equal(paused_woke, 10 * MS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +220,8 @@ int main(void)
         cmocka_unit_test_setup(test_block_until_timer, setup),
         cmocka_unit_test_setup(test_block_with_nothing_to_wake_crashes, setup),
         cmocka_unit_test_setup(test_yield_alternates, setup),
+        cmocka_unit_test_setup(test_timer_fired_before_block_ends_it, setup),
+        cmocka_unit_test_setup(test_pause_keeps_the_timer, setup),
     };
 
     return RUN_TESTS(tests);

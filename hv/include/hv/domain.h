@@ -45,6 +45,8 @@ struct vcpu {
     enum vcpu_state state;
     unsigned int processor;   /* the physical CPU it runs on (affinity) */
     uint64_t timer_deadline;  /* system time (ns) of its one-shot timer, or NO_TIMER */
+    bool timer_fired;         /* its timer fired while it was not blocked: the wake-up
+                               * its next block is owed (it returns at once) */
     uint64_t cpu_time_ns;     /* time spent running, by the scheduler's accounting */
     bool time_published;      /* its time record in shared info is current */
     bool initialised;         /* has an entry state: may run */
