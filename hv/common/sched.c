@@ -20,13 +20,16 @@
 #include <hv/sched.h>
 #include <hv/spinlock.h>
 #include <hv/time.h>
+#include <public/hv.h>
 
 struct run_queue {
     struct vcpu *head, *tail;
     bool idle; /* its CPU waits in arch_idle() for work */
 };
 
-#define TIMERS_MAX (DOMAIN_MAX * 4)
+/* One timer per vCPU there can be, so that arming one never runs out of
+ * room: guests choose when to arm them, and a full list was a panic. */
+#define TIMERS_MAX (DOMAIN_MAX * HV_MAX_VCPUS)
 
 static spinlock_t sched_lock = SPINLOCK_INIT;
 static struct run_queue run_queues[SCHED_CPU_MAX];

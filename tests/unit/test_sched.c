@@ -213,6 +213,46 @@ static void test_pause_keeps_the_timer(void **state)
     assert_int_equal(paused_woke, 10 * MS);
 }
 
+/* Every vCPU there can be arms its timer at once: nine domains of 32 vCPUs
+ * are more timers than domains times four (the list was once that long,
+ * and the next one armed panicked the hypervisor). */
+#define MANY_DOMAINS 9
+static unsigned int armed, stopped_early;
+
+static void arm_and_wait(struct vcpu *v, struct vcpu_exit *exit)
+{
+    exit->reason = EXIT_HYPERCALL;
+    exit->hypercall.nr = HV_HC_sched_op;
+    if (v->timer_deadline == NO_TIMER && armed < MANY_DOMAINS * HV_MAX_VCPUS) {
+        exit->hypercall.args[0] = HV_SCHED_set_timer;
+        exit->hypercall.args[1] = host_time_ns + 1000 * MS + v->domain->id * HV_MAX_VCPUS + v->id;
+        armed++;
+        return;
+    }
+    if (armed < MANY_DOMAINS * HV_MAX_VCPUS) {
+        exit->hypercall.args[0] = HV_SCHED_yield;
+        return;
+    }
+    if (host_time_ns >= 1000 * MS)
+        stopped_early++; /* a timer fired before every vCPU had armed one */
+    exit->hypercall.args[0] = HV_SCHED_shutdown;
+}
+
+static void test_every_vcpu_arms_its_timer(void **state)
+{
+    host_machine_init(12288); /* 48 MiB: nine domains of 4 MiB and their vCPUs */
+    for (uint32_t id = 1; id <= MANY_DOMAINS; id++)
+        host_domain(id, 4 * MIB, HV_MAX_VCPUS);
+    armed = stopped_early = 0;
+    host_vcpu_script = arm_and_wait;
+    sched_run();
+    assert_int_equal(armed, MANY_DOMAINS * HV_MAX_VCPUS);
+    assert_int_equal(stopped_early, 0);
+    for (uint32_t id = 1; id <= MANY_DOMAINS; id++)
+        assert_true(host_stopped[id].stopped);
+    assert_int_equal(domain_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +262,7 @@ int main(void)
         cmocka_unit_test_setup(test_yield_alternates, setup),
         cmocka_unit_test_setup(test_timer_fired_before_block_ends_it, setup),
         cmocka_unit_test_setup(test_pause_keeps_the_timer, setup),
+        cmocka_unit_test_setup(test_every_vcpu_arms_its_timer, setup),
     };
 
     return RUN_TESTS(tests);
