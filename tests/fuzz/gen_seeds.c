@@ -270,6 +270,8 @@ static void seed_grant_map(void)
     map(2, 0, DOMID_1, 0, MAPFLAGS_RW);
     map(2, 1, DOMID_1, 1, MAPFLAGS_RO);
     map(2, 1, DOMID_1, 2, MAPFLAGS_RW); /* refused: read-only grant */
+    grant_entry(1, 2, DOMID_SELF, GFN_DATA, GTF_RW);
+    map(1, 2, DOMID_SELF, 3, MAPFLAGS_RW); /* refused: its own grant */
     store(2, TOUCH_MAP_0, "through the grant");
     load(2, TOUCH_MAP_1, 16);
     step(1, 0, FUZZ_OP_GNT_QUERY);
@@ -400,6 +402,26 @@ static void seed_domctl_misc(void)
     sel(GPA_BUF);
     sel(LEN_65536);
     done();
+    step(0, 0, FUZZ_OP_DOMCTL_AFFINITY);
+    sel(GPA_ARRAY);
+    sel(DOMID_1);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    sel(SMALL_0);
+    done();
+    step(0, 0, FUZZ_OP_DOMCTL_AFFINITY); /* a CPU the machine does not have */
+    sel(GPA_ARRAY);
+    sel(DOMID_3);
+    sel(VCPU_1);
+    sel(SMALL_1);
+    sel(SMALL_0);
+    done();
+    step(0, 0, FUZZ_OP_DOMCTL_MAX_MEM); /* not page-aligned */
+    sel(GPA_ARRAY);
+    sel(DOMID_2);
+    sel(SMALL_0);
+    sel(MEMORY_4M_PLUS_1);
+    done();
     step(1, 0, FUZZ_OP_DOMCTL_ID); /* not the control domain */
     byte(0);
     sel(DOMID_2);
@@ -476,6 +498,67 @@ static void seed_evtchn_virq(void)
     byte(EXIT_KIND_HALT); /* nothing armed: it dies */
     done();
     save("evtchn-virq");
+}
+
+static void memop(unsigned int d, unsigned int cmd, unsigned int gfn, unsigned int count)
+{
+    step(d, 0, FUZZ_OP_MEMORY_OP);
+    sel(cmd);
+    sel(gfn);
+    sel(count);
+    done();
+}
+
+static void seed_memory_op(void)
+{
+    begin(0);
+    step(1, 0, FUZZ_OP_MEMORY_OP);
+    sel(MEMOP_INFO);
+    sel(GPA_ARRAY);
+    done();
+    memop(1, MEMOP_RELEASE, GFN_DATA, MEMCOUNT_2); /* splits a 2 MiB block */
+    memop(1, MEMOP_QUERY, GFN_DATA, MEMCOUNT_1);
+    memop(1, MEMOP_POPULATE, GFN_DATA, MEMCOUNT_2);
+    memop(1, MEMOP_POPULATE, GFN_MEM_END, MEMCOUNT_1); /* at its limit: refused */
+    step(0, 0, FUZZ_OP_DOMCTL_MAX_MEM);
+    sel(GPA_ARRAY);
+    sel(DOMID_1);
+    sel(SMALL_0);
+    sel(MEMORY_8M);
+    done();
+    memop(1, MEMOP_POPULATE, GFN_MEM_END, MEMCOUNT_512);
+    memop(1, MEMOP_RELEASE, GFN_SHARED_INFO, MEMCOUNT_1); /* refused */
+    memop(1, MEMOP_RELEASE, GFN_TABLE, MEMCOUNT_513);      /* too many */
+    memop(1, MEMOP_POPULATE, GFN_MAP, MEMCOUNT_1);        /* where a grant would go */
+    store(1, TOUCH_MAP_0, "populated");
+    save("memory-op");
+}
+
+/* The frames behind grants, released and populated under the mappings. */
+static void seed_grant_memory(void)
+{
+    begin(0);
+    step(0, 0, FUZZ_OP_DOMCTL_MAX_MEM); /* room for d2 to populate */
+    sel(GPA_ARRAY);
+    sel(DOMID_2);
+    sel(SMALL_0);
+    sel(MEMORY_8M);
+    done();
+    setup_table(1);
+    grant_entry(1, 0, DOMID_2, GFN_DATA, GTF_RW);
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);
+    memop(1, MEMOP_RELEASE, GFN_DATA, MEMCOUNT_1);  /* refused: d2 maps it */
+    memop(2, MEMOP_RELEASE, GFN_MAP, MEMCOUNT_1);   /* refused: a mapping, not its own */
+    memop(2, MEMOP_QUERY, GFN_MAP, MEMCOUNT_1);
+    unmap_last(2);
+    memop(1, MEMOP_RELEASE, GFN_DATA, MEMCOUNT_1);  /* now it can go */
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);             /* the entry names a hole */
+    memop(2, MEMOP_POPULATE, GFN_MAP, MEMCOUNT_1);
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);             /* the address is taken */
+    memop(1, MEMOP_RELEASE, GFN_TABLE, MEMCOUNT_1); /* its own grant table */
+    grant_entry(1, 0, DOMID_2, GFN_DATA_1, GTF_RW);
+    map(2, 0, DOMID_1, 1, MAPFLAGS_RW);
+    save("grant-memory");
 }
 
 static void seed_raw(void)
@@ -627,6 +710,8 @@ int main(int argc, char **argv)
     seed_evtchn_virq();
     seed_raw();
     seed_exits();
+    seed_memory_op();
+    seed_grant_memory();
     regress_timer_fired_before_block();
     regress_pause_keeps_timer();
     return 0;

@@ -304,6 +304,7 @@ static void check_call(const struct call *c)
         if (trace)
             fprintf(stderr, "fuzz:   -> to be made again\n");
         fz.restart[d->id][c->vcpu] = *c;
+        fz.restart[d->id][c->vcpu].pending = true;
         return;
     }
     ret = host_vcpu_result(d->vcpu[c->vcpu]);
@@ -479,53 +480,69 @@ static void idle_forever(void)
     destroy_everything(0, false);
 }
 
+/* Read the next step's header; false when the input is used up. */
+static bool next_step(void)
+{
+    size_t len;
+
+    if (fz.ended || !fz.in.len || fz.steps == STEPS_MAX)
+        return false;
+    fz.caller = take8(&fz.in);
+    fz.op = take8(&fz.in) % FUZZ_OP_COUNT;
+    len = take8(&fz.in);
+    len = MIN(len, fz.in.len);
+    fz.body = (struct reader){fz.in.p, len};
+    fz.in.p += len;
+    fz.in.len -= len;
+    fz.have_step = true;
+    fz.steps++;
+    fz.preemptions = 0;
+    return true;
+}
+
+/* v's rip is still on a hypercall that did not complete: it makes it
+ * again, with the same arguments. */
+static void make_again(struct vcpu *v, struct call *again, struct vcpu_exit *exit)
+{
+    again->pending = false;
+    exit->reason = EXIT_HYPERCALL;
+    exit->rip = arch_vcpu_rip(v);
+    exit->hypercall.nr = again->nr;
+    memcpy(exit->hypercall.args, again->args, sizeof(exit->hypercall.args));
+    fz.last = *again;
+    fz.last.pending = true;
+    fz.last.rip = exit->rip;
+    if (trace)
+        fprintf(stderr, "fuzz: d%u vCPU %u makes its hypercall %lu again\n", v->domain->id, v->id,
+                again->nr);
+}
+
 /*
  * What arch_vcpu_run() does for v: take the next step if it is v's, else
  * let the time slice run out so the scheduler moves on to the vCPU it
- * names. Steps naming a vCPU that cannot run are skipped.
+ * names. Steps naming a vCPU that cannot run are skipped. A vCPU whose
+ * hypercall did not complete makes it again before its next step, but
+ * other vCPUs' steps may come first: on a machine it can be preempted
+ * before it resumes, and others then meet the state it left half-done.
  */
 static void run_vcpu(struct vcpu *v, struct vcpu_exit *exit)
 {
     struct call *again = &fz.restart[v->domain->id][v->id];
 
     after_exit();
-    if (again->pending) {
-        /* Its rip is still on the hypercall: it executes it again. */
-        again->pending = false;
-        exit->reason = EXIT_HYPERCALL;
-        exit->rip = arch_vcpu_rip(v);
-        exit->hypercall.nr = again->nr;
-        memcpy(exit->hypercall.args, again->args, sizeof(exit->hypercall.args));
-        fz.last = *again;
-        fz.last.pending = true;
-        fz.last.rip = exit->rip;
-        if (trace)
-            fprintf(stderr, "fuzz: d%u vCPU %u makes its hypercall %lu again\n", v->domain->id,
-                    v->id, again->nr);
-        return;
-    }
     for (;;) {
         struct domain *d;
         struct vcpu *w;
         struct step s;
-        size_t len;
 
-        if (!fz.have_step) {
-            if (fz.ended || !fz.in.len || fz.steps == STEPS_MAX) {
-                fz.ended = true;
-                end_of_input(v, exit);
+        if (!fz.have_step && !next_step()) {
+            if (again->pending) {
+                make_again(v, again, exit);
                 return;
             }
-            fz.caller = take8(&fz.in);
-            fz.op = take8(&fz.in) % FUZZ_OP_COUNT;
-            len = take8(&fz.in);
-            len = MIN(len, fz.in.len);
-            fz.body = (struct reader){fz.in.p, len};
-            fz.in.p += len;
-            fz.in.len -= len;
-            fz.have_step = true;
-            fz.steps++;
-            fz.preemptions = 0;
+            fz.ended = true;
+            end_of_input(v, exit);
+            return;
         }
         d = domain_lookup(fz.caller & 7);
         w = d && d->state == DOMAIN_RUNNING && (fz.caller >> 3) < d->max_vcpus
@@ -546,6 +563,10 @@ static void run_vcpu(struct vcpu *v, struct vcpu_exit *exit)
             exit->rip = arch_vcpu_rip(v);
             host_time_ns = host_timer_deadline > host_time_ns ? host_timer_deadline
                                                               : host_time_ns + MS;
+            return;
+        }
+        if (again->pending) {
+            make_again(v, again, exit); /* the step waits for the call to complete */
             return;
         }
         fz.have_step = false;
