@@ -9,6 +9,7 @@
  *   hlt     halt with nothing that could wake it               -> killed
  *   triple  fault with an IDT whose gates are not present      -> triple fault
  *   svm     execute VMLOAD (virtualization is not offered)     -> killed
+ *   vmx     execute VMXON (nor is VT-x offered)                -> killed
  *   exit N  exit with status N                                 -> poweroff, code N
  */
 #include <exo/hypercall.h>
@@ -33,6 +34,13 @@ static void triple_fault(void)
     __asm__ volatile("ud2");
 }
 
+static void vmxon(void)
+{
+    uint64_t region = 0x1000;
+
+    __asm__ volatile("vmxon %0" ::"m"(region));
+}
+
 int main(int argc, char **argv)
 {
     const char *what = argc > 1 ? argv[1] : "";
@@ -50,6 +58,8 @@ int main(int argc, char **argv)
         triple_fault();
     else if (!strcmp(what, "svm"))
         __asm__ volatile("vmload %%rax" ::"a"(0x1000));
+    else if (!strcmp(what, "vmx"))
+        vmxon();
     else if (!strcmp(what, "exit") && argc > 2)
         return (int)strtoul(argv[2], NULL, 10);
     else
