@@ -14,10 +14,14 @@
 #define ROUNDS 200000
 
 static volatile uint64_t counter;
-static volatile int done, added;
+static volatile int done, added, go;
 
 static void add(void *arg)
 {
+    /* Stay up until vCPU 0 has tried to start this vCPU a second time:
+     * once it stops itself, a second start would be allowed. */
+    while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+        hv_sched_op(HV_SCHED_yield, 0, 0);
     for (int i = 0; i < ROUNDS; i++) {
         __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
         added++;
@@ -41,6 +45,7 @@ int main(int argc, char **argv)
     printf("vcpus: starting vCPU 7 of 2: %s (%ld)\n", r == -HV_EINVAL ? "-EINVAL" : "FAIL", r);
     r = hv_vcpu_op(HV_VCPUOP_down, 0, 0, 0);
     printf("vcpus: stopping vCPU 0: %s (%ld)\n", r == -HV_EINVAL ? "-EINVAL" : "FAIL", r);
+    __atomic_store_n(&go, 1, __ATOMIC_RELEASE);
     for (int i = 0; i < ROUNDS; i++)
         __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
     while (!__atomic_load_n(&done, __ATOMIC_ACQUIRE))
