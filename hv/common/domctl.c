@@ -105,6 +105,13 @@ static int domctl_create(struct vcpu *v, uint64_t arg)
     return create_finish(v, arg, d);
 }
 
+/* Is a create still populating d (another vCPU of the caller's)? Until it
+ * is done, d may be neither filled in nor started. */
+static bool being_created(const struct domain *d)
+{
+    return d->populated_to < d->memory_size >> PAGE_SHIFT;
+}
+
 static uint32_t public_state(const struct domain *d)
 {
     switch (d->state) {
@@ -179,7 +186,7 @@ static int domctl_copy_to(struct vcpu *v, uint64_t arg)
     err = target(v, c.domid, false, &d);
     if (err)
         return err;
-    if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
+    if ((d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED) || being_created(d))
         return -HV_EBUSY;
     if (c.len > HV_DOMCTL_COPY_MAX)
         return -HV_E2BIG;
@@ -216,7 +223,7 @@ static int domctl_vcpu_context(struct vcpu *v, uint64_t arg, bool set)
         return -HV_EINVAL;
     t = d->vcpu[c.vcpu];
     if (set) {
-        if (d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED)
+        if ((d->state != DOMAIN_BUILDING && d->state != DOMAIN_PAUSED) || being_created(d))
             return -HV_EBUSY;
         vcpu_set_entry(t, c.rip, c.rdi);
         return 0;
@@ -310,6 +317,8 @@ int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
         err = target(v, args[1], false, &d);
         if (err)
             return err;
+        if (being_created(d))
+            return -HV_EBUSY; /* its create has not finished */
         if (d->state == DOMAIN_BUILDING && !d->vcpu[0]->initialised)
             return -HV_EINVAL; /* nothing to run yet */
         if (d->pause_count == 0)
