@@ -309,14 +309,7 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         exit->reason = EXIT_INTERRUPT;
         return true;
     case VMEXIT_VMMCALL:
-        exit->reason = EXIT_HYPERCALL;
-        exit->hypercall.nr = vmcb->rax;
-        exit->hypercall.args[0] = r->rdi;
-        exit->hypercall.args[1] = r->rsi;
-        exit->hypercall.args[2] = r->rdx;
-        exit->hypercall.args[3] = r->r10;
-        exit->hypercall.args[4] = r->r8;
-        exit->hypercall.args[5] = r->r9;
+        hvm_hypercall_exit(exit, vmcb->rax, r);
         /* Most hypercalls leave the vCPU where it is: finish them here and
          * go straight back into the guest. */
         if (!vcpu_hypercall_direct(v, exit, &result))

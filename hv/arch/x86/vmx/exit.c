@@ -247,14 +247,7 @@ static bool handle_exit(struct vcpu *v, struct vcpu_exit *exit)
         return false; /* the guest can take the pending upcall now */
     case EXIT_REASON_VMCALL:
         vmx_of(v)->exit_len = (uint32_t)vmread(VMCS_EXIT_INSTRUCTION_LEN);
-        exit->reason = EXIT_HYPERCALL;
-        exit->hypercall.nr = r->rax;
-        exit->hypercall.args[0] = r->rdi;
-        exit->hypercall.args[1] = r->rsi;
-        exit->hypercall.args[2] = r->rdx;
-        exit->hypercall.args[3] = r->r10;
-        exit->hypercall.args[4] = r->r8;
-        exit->hypercall.args[5] = r->r9;
+        hvm_hypercall_exit(exit, r->rax, r);
         return true;
     case EXIT_REASON_CPUID: {
         struct cpuid_regs c;

@@ -97,6 +97,21 @@ static inline void hvm_leave_guest(void)
  * CPU is in guest mode for d with the old translations. */
 void hvm_p2m_flush(struct domain *d);
 
+/* Describe a hypercall exit: number nr, arguments in the registers of the
+ * calling convention (public/hypercall.h). */
+static inline void hvm_hypercall_exit(struct vcpu_exit *exit, uint64_t nr,
+                                      const struct guest_regs *r)
+{
+    exit->reason = EXIT_HYPERCALL;
+    exit->hypercall.nr = nr;
+    exit->hypercall.args[0] = r->rdi;
+    exit->hypercall.args[1] = r->rsi;
+    exit->hypercall.args[2] = r->rdx;
+    exit->hypercall.args[3] = r->r10;
+    exit->hypercall.args[4] = r->r8;
+    exit->hypercall.args[5] = r->r9;
+}
+
 /* Validate and apply an XSETBV; false means inject #GP. */
 bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value);
 
