@@ -269,6 +269,11 @@ static int domctl_set_affinity(struct vcpu *v, uint64_t arg)
         return err;
     if (a.vcpu >= d->max_vcpus)
         return -HV_EINVAL;
+    /* Only a vCPU that has never run can be placed: moving one whose state
+     * a CPU has held still resets the machine now and then under load (the
+     * FPU hand-over), so that stays refused until it is found. */
+    if (d->vcpu[a.vcpu]->time_published || d->vcpu[a.vcpu]->busy)
+        return -HV_EBUSY;
     vcpu_set_processor(d->vcpu[a.vcpu], a.cpu);
     return 0;
 }
