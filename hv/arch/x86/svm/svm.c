@@ -229,14 +229,8 @@ static void skip_instruction(struct vmcb *vmcb, unsigned int len)
  * exit in that case. */
 static bool inject_gp(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
 {
-    if (v->arch->exceptions_intercepted) {
-        exit->reason = EXIT_EXCEPTION;
-        exit->exception.vector = 13;
-        exit->exception.has_error_code = true;
-        exit->exception.error_code = 0;
-        exit->exception.cr2 = 0;
+    if (hvm_gp_is_fatal(v, exit))
         return true;
-    }
     vmcb->event_inject = 13 | EVENT_TYPE_EXCEPTION | EVENT_ERROR_VALID | EVENT_VALID;
     return false;
 }
@@ -258,12 +252,7 @@ static uint64_t svm_vcpu_rip(struct vcpu *v)
  * SVME stays set underneath, invisible to the guest. */
 static bool efer_write(struct vmcb *vmcb, uint64_t value)
 {
-    uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-    uint64_t old = vmcb->efer & ~EFER_SVME;
-
-    if (value & ~allowed)
-        return false;
-    if ((vmcb->cr0 & X86_CR0_PG) && ((value ^ old) & (EFER_LME | EFER_LMA)))
+    if (!hvm_efer_write_ok(vmcb->efer & ~EFER_SVME, vmcb->cr0, value))
         return false;
     vmcb->efer = value | EFER_SVME;
     return true;

@@ -69,14 +69,8 @@ static void skip_instruction(void)
  * exit in that case. */
 static bool inject_gp(struct vcpu *v, struct vcpu_exit *exit)
 {
-    if (v->arch->exceptions_intercepted) {
-        exit->reason = EXIT_EXCEPTION;
-        exit->exception.vector = 13;
-        exit->exception.has_error_code = true;
-        exit->exception.error_code = 0;
-        exit->exception.cr2 = 0;
+    if (hvm_gp_is_fatal(v, exit))
         return true;
-    }
     vmwrite(VMCS_ENTRY_INTR_INFO, 13 | (INTR_TYPE_HARDWARE_EXCEPTION << 8) |
                                       INTR_INFO_ERROR_CODE | INTR_INFO_VALID);
     vmwrite(VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
@@ -102,12 +96,7 @@ void vmx_hypercall_return(struct vcpu *v, int64_t result)
  * which VMX without unrestricted guest never has). */
 static bool efer_write(uint64_t value)
 {
-    uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-    uint64_t old = vmread(VMCS_GUEST_IA32_EFER);
-
-    if (value & ~allowed)
-        return false;
-    if ((vmread(VMCS_GUEST_CR0) & X86_CR0_PG) && ((value ^ old) & (EFER_LME | EFER_LMA)))
+    if (!hvm_efer_write_ok(vmread(VMCS_GUEST_IA32_EFER), vmread(VMCS_GUEST_CR0), value))
         return false;
     vmwrite(VMCS_GUEST_IA32_EFER, value);
     return true;

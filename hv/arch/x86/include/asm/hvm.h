@@ -112,6 +112,32 @@ static inline void hvm_hypercall_exit(struct vcpu_exit *exit, uint64_t nr,
     exit->hypercall.args[5] = r->r9;
 }
 
+/* The EFER policy both back ends apply to a guest's write: SCE, LME and
+ * NXE may change, LME/LMA only with paging off, nothing else. */
+static inline bool hvm_efer_write_ok(uint64_t old, uint64_t cr0, uint64_t value)
+{
+    uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+
+    if (value & ~allowed)
+        return false;
+    return !((cr0 & X86_CR0_PG) && ((value ^ old) & (EFER_LME | EFER_LMA)));
+}
+
+/* Before raising #GP(0) in v: a guest without an IDT of its own would only
+ * fault again delivering it, so its death is reported directly. Returns
+ * true with exit filled in then; false means inject the #GP. */
+static inline bool hvm_gp_is_fatal(struct vcpu *v, struct vcpu_exit *exit)
+{
+    if (!v->arch->exceptions_intercepted)
+        return false;
+    exit->reason = EXIT_EXCEPTION;
+    exit->exception.vector = 13;
+    exit->exception.has_error_code = true;
+    exit->exception.error_code = 0;
+    exit->exception.cr2 = 0;
+    return true;
+}
+
 /* Validate and apply an XSETBV; false means inject #GP. */
 bool hvm_xsetbv(struct vcpu *v, uint32_t index, uint64_t value);
 
