@@ -263,10 +263,14 @@ static void schedule_once(unsigned int cpu)
     struct vcpu_exit exit;
     struct domain *d;
     struct vcpu *v;
+    bool reaping;
 
     timers_fire(now);
+    reaping = domain_reap();
     v = pick(rq);
     if (!v) {
+        if (reaping)
+            return; /* more to free: back at once rather than asleep */
         rq->idle = true;
         armed = next_timer();
         hv_unlock();
@@ -301,11 +305,8 @@ static void schedule_once(unsigned int cpu)
         now += ran;
         v->cpu_time_ns += ran;
         v->budget_ns -= (int64_t)ran;
-        if (d->state == DOMAIN_DYING) {
-            /* Destroyed while it ran here: finish the job if it was the last. */
-            domain_destroy_finish(d);
-            return;
-        }
+        if (d->state == DOMAIN_DYING)
+            return; /* destroyed while it ran here: domain_reap() frees it */
         vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;

@@ -9,6 +9,7 @@
  */
 #include "host_machine.h"
 
+#include <hv/hypercall.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -220,21 +221,32 @@ static uint64_t *p2m_entry(struct domain *d, uint64_t g, bool alloc)
     return *leaf ? &(*leaf)[g % LEAF_ENTRIES] : NULL;
 }
 
-void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
+int arch_domain_release(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int),
+                        unsigned int *budget)
 {
     if (!d->arch)
-        return;
+        return 0;
     for (unsigned int l = 0; l < LEAVES; l++) {
         uint64_t *leaf = d->arch->leaf[l];
 
-        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++)
-            if ((leaf[i] & ENTRY_PRESENT) && (leaf[i] & ENTRY_HEAD))
-                release(d, _mfn(leaf[i] & ENTRY_MFN_MASK),
-                        (unsigned int)(leaf[i] >> ENTRY_ORDER_SHIFT) & 0x3f);
+        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++) {
+            unsigned int order = (unsigned int)(leaf[i] >> ENTRY_ORDER_SHIFT) & 0x3f;
+
+            if (!(leaf[i] & ENTRY_PRESENT) || !(leaf[i] & ENTRY_HEAD))
+                continue;
+            if (*budget == 0)
+                return -HV_ERESTART;
+            (*budget)--;
+            release(d, _mfn(leaf[i] & ENTRY_MFN_MASK), order);
+            /* An aligned block lies in one leaf: clear all its entries. */
+            memset(&leaf[i], 0, sizeof(*leaf) << order);
+        }
         free(leaf);
+        d->arch->leaf[l] = NULL;
     }
     free(d->arch);
     d->arch = NULL;
+    return 0;
 }
 
 int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)
