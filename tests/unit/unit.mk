@@ -72,6 +72,18 @@ $(BUILD)/tests/unit/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o $(VMX_UNIT_OBJ
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# The library OS's pure parts (guest-libos/kernel/NAME.c), built for the
+# host: test_NAME links that file alone, with libfdt.
+LIBOS_UNIT_NAMES := start_info
+UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES))
+.SECONDARY: $(patsubst %,$(BUILD)/host/guest-libos/kernel/%.o,$(LIBOS_UNIT_NAMES))
+
+$(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES)): $(BUILD)/tests/unit/test_%: \
+		$(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/guest-libos/kernel/%.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
