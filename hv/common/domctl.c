@@ -231,6 +231,7 @@ static int domctl_vcpu_context(struct vcpu *v, uint64_t arg, bool set)
     c.rip = arch_vcpu_rip(t);
     c.rdi = 0;
     c.state = t->state;
+    c.cpu = t->processor;
     c.cpu_time_ns = t->cpu_time_ns;
     return copy_to_guest(v->domain, arg, &c, sizeof(c)) ? -HV_EFAULT : 0;
 }
@@ -269,11 +270,8 @@ static int domctl_set_affinity(struct vcpu *v, uint64_t arg)
         return err;
     if (a.vcpu >= d->max_vcpus)
         return -HV_EINVAL;
-    /* Only a vCPU that has never run can be placed: moving one whose state
-     * a CPU has held still resets the machine now and then under load (the
-     * FPU hand-over), so that stays refused until it is found. */
-    if (d->vcpu[a.vcpu]->time_published || d->vcpu[a.vcpu]->busy)
-        return -HV_EBUSY;
+    /* A running vCPU is told to leave guest mode; it goes on on the new
+     * CPU once the old one has finished its exit (sched.c). */
     vcpu_set_processor(d->vcpu[a.vcpu], a.cpu);
     return 0;
 }

@@ -7,7 +7,7 @@
 #ifndef HV_PUBLIC_HV_H
 #define HV_PUBLIC_HV_H
 
-#define HV_ABI_VERSION 1u
+#define HV_ABI_VERSION 2u
 
 #include "domctl.h"
 #include "errno.h"
