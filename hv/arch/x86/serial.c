@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypervisor console: a 16550 UART on COM1 (I/O port 0x3f8), 115200 8N1,
- * polled. '\n' goes out as "\r\n".
+ * polled both ways. '\n' goes out as "\r\n"; input is read a byte at a time
+ * by the console back end (common/console_ring.c), no interrupt enabled.
  */
 #include <asm/setup.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
 
 #define COM1 0x3f8
+#define UART_RBR 0 /* receive buffer */
 #define UART_THR 0 /* transmit holding register */
 #define UART_IER 1 /* interrupt enable */
 #define UART_FCR 2 /* FIFO control */
@@ -16,6 +18,7 @@
 #define UART_LSR 5 /* line status */
 #define UART_DLL 0 /* divisor latch, with LCR.DLAB */
 #define UART_DLM 1
+#define LSR_DR 0x01   /* data ready: a received byte waits in RBR */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define LSR_TEMT 0x40 /* transmitter empty: every byte is on the wire */
 
@@ -45,6 +48,13 @@ void arch_console_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int arch_console_getc(void)
+{
+    if (!(inb(COM1 + UART_LSR) & LSR_DR))
+        return -1;
+    return inb(COM1 + UART_RBR);
 }
 
 void serial_drain(void)
