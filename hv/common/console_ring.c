@@ -137,13 +137,17 @@ void console_input_poll(void)
      * holds the sender back (nothing typed is lost). */
     if (!d)
         return;
-    while (pending_len < sizeof(pending) && (c = arch_console_getc()) >= 0)
-        pending[pending_len++] = (char)c;
-    if (!pending_len)
-        return;
-    n = console_ring_put_input(d, pending, pending_len);
-    memmove(pending, pending + n, pending_len - n);
-    pending_len -= n;
+    /* Until the UART is empty or the ring full: what the UART holds is
+     * bounded by its FIFO and the line's speed, so this ends. */
+    do {
+        while (pending_len < sizeof(pending) && (c = arch_console_getc()) >= 0)
+            pending[pending_len++] = (char)c;
+        if (!pending_len)
+            return;
+        n = console_ring_put_input(d, pending, pending_len);
+        memmove(pending, pending + n, pending_len - n);
+        pending_len -= n;
+    } while (n);
 }
 
 bool console_input_wanted(void)

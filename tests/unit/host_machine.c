@@ -72,6 +72,7 @@ void host_machine_init(uint64_t nr_frames)
     host_vcpu_script = NULL;
     host_idle_forever = NULL;
     host_console_input_len = 0;
+    host_console_input_at = 0;
     memset(host_stopped, 0, sizeof(host_stopped));
 }
 
@@ -100,10 +101,11 @@ void arch_console_write(const char *s, size_t len)
 
 const char *host_console_input;
 size_t host_console_input_len;
+uint64_t host_console_input_at;
 
 int arch_console_getc(void)
 {
-    if (!host_console_input_len)
+    if (!host_console_input_len || host_time_ns < host_console_input_at)
         return -1;
     host_console_input_len--;
     return (unsigned char)*host_console_input++;

@@ -22,8 +22,23 @@
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define LSR_TEMT 0x40 /* transmitter empty: every byte is on the wire */
 
+/* A received byte waits. An absent UART reads as all ones: never data. */
+static bool data_ready(void)
+{
+    uint8_t lsr = inb(COM1 + UART_LSR);
+
+    return lsr != 0xff && (lsr & LSR_DR);
+}
+
+/* A byte received before serial_init(), or -1. */
+static int early_byte = -1;
+
 void serial_init(void)
 {
+    /* Turning the FIFO on empties the receiver: keep the byte that may
+     * wait there (without a FIFO the UART holds one and takes no more). */
+    if (data_ready())
+        early_byte = inb(COM1 + UART_RBR);
     outb(COM1 + UART_IER, 0x00);
     outb(COM1 + UART_LCR, 0x80); /* DLAB: set the divisor */
     outb(COM1 + UART_DLL, 1);    /* 115200 baud */
@@ -52,7 +67,13 @@ void arch_console_write(const char *s, size_t len)
 
 int arch_console_getc(void)
 {
-    if (!(inb(COM1 + UART_LSR) & LSR_DR))
+    int c = early_byte;
+
+    if (c >= 0) {
+        early_byte = -1;
+        return c;
+    }
+    if (!data_ready())
         return -1;
     return inb(COM1 + UART_RBR);
 }
