@@ -2,15 +2,14 @@
 /*
  * The console rings of public/console.h, seen from the back end: draining
  * a domain's output ring into its console lines, filling its input ring
- * from the serial line. The ring page is guest memory the guest may change
- * at any time, so every access goes through copy_from_guest and
- * copy_to_guest (which check the page is the domain's own), the indices
- * are read once per operation, and nothing read from the page can make the
- * hypervisor touch anything outside it.
+ * (with what console_input.c reads from the serial line). The ring page is
+ * guest memory the guest may change at any time, so every access goes
+ * through copy_from_guest and copy_to_guest (which check the page is the
+ * domain's own), the indices are read once per operation, and nothing read
+ * from the page can make the hypervisor touch anything outside it.
  *
  * Locking: everything runs under the hypervisor lock (hv/console.h).
  */
-#include <hv/arch.h>
 #include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/event.h>
@@ -19,16 +18,8 @@
 #include <public/event.h>
 #include <public/start_info.h>
 #include <stddef.h>
-#include <string.h>
 
 #define RING_GPA(field) ((uint64_t)HV_GUEST_CONSOLE_GPA + offsetof(struct hv_console_ring, field))
-
-/* The domain that gets serial input (Xen's console focus). */
-#define CONSOLE_FOCUS 0
-
-/* Serial bytes read but not yet in the focus domain's ring. */
-static char pending[64];
-static size_t pending_len;
 
 static void report(struct domain *d, const char *what, uint32_t cons, uint32_t prod)
 {
@@ -115,44 +106,4 @@ size_t console_ring_put_input(struct domain *d, const char *buf, size_t len)
     }
     event_send_virq(d->vcpu[0], HV_VIRQ_CONSOLE);
     return len;
-}
-
-/* The focus domain, if it can take input now. */
-static struct domain *focus_domain(void)
-{
-    struct domain *d = domain_lookup(CONSOLE_FOCUS);
-
-    if (!d || (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED))
-        return NULL;
-    return d;
-}
-
-void console_input_poll(void)
-{
-    struct domain *d = focus_domain();
-    size_t n;
-    int c;
-
-    /* With nobody to take them, bytes stay in the UART, whose full FIFO
-     * holds the sender back (nothing typed is lost). */
-    if (!d)
-        return;
-    /* Until the UART is empty or the ring full: what the UART holds is
-     * bounded by its FIFO and the line's speed, so this ends. */
-    do {
-        while (pending_len < sizeof(pending) && (c = arch_console_getc()) >= 0)
-            pending[pending_len++] = (char)c;
-        if (!pending_len)
-            return;
-        n = console_ring_put_input(d, pending, pending_len);
-        memmove(pending, pending + n, pending_len - n);
-        pending_len -= n;
-    } while (n);
-}
-
-bool console_input_wanted(void)
-{
-    struct domain *d = focus_domain();
-
-    return d && event_virq_bound(d, HV_VIRQ_CONSOLE);
 }

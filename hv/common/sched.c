@@ -278,7 +278,7 @@ static void schedule_once(unsigned int cpu)
         rq->idle = true;
         armed = next_timer();
         if (cpu == 0 && console_input_wanted())
-            armed = MIN(armed, now + CONSOLE_POLL_NS);
+            armed = MIN(armed, now + console_input_period());
         hv_unlock();
         arch_timer_set(armed);
         arch_idle();
@@ -290,7 +290,7 @@ static void schedule_once(unsigned int cpu)
     /* Someone waits for input: come back to look at the serial line in
      * time (the vCPU keeps the rest of its budget). */
     if (cpu == 0 && console_input_wanted())
-        slice_end = MIN(slice_end, now + CONSOLE_POLL_NS);
+        slice_end = MIN(slice_end, now + console_input_period());
     armed = MIN(next_timer(), slice_end);
     armed_for[cpu] = armed;
     arch_timer_set(armed);

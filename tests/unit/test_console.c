@@ -6,7 +6,7 @@
  * ring (indices too far apart, a released ring page) clipped, reported
  * once, and harmless; serial input into domain 0's input ring with
  * HV_VIRQ_CONSOLE, held back while the ring is full, refused into a broken
- * ring; and the input poll that wakes a waiting domain within
+ * ring; the focus moved by three Ctrl-A; and the input poll that wakes a waiting domain within
  * CONSOLE_POLL_NS without a tick for domains that do not wait.
  */
 #include "unit.h"
@@ -273,6 +273,44 @@ static void test_input_into_a_broken_ring(void **state)
     assert_int_equal(get32(d0, RING(in_prod)), 1);
 }
 
+static void test_ctrl_a_three_times_switches_focus(void **state)
+{
+    struct domain *d0 = host_domain(0, 4 * MIB, 1);
+    struct domain *d2 = host_domain(2, 4 * MIB, 1);
+    static const char typed[] = "a\x01\x01\x01" "b\x01x\x01\x01y\x01\x01\x01" "c";
+    char got[8];
+
+    log_since();
+    type(typed, sizeof(typed) - 1);
+    console_input_poll();
+    /* d1 does not exist: the focus goes from d0 to d2, then back. */
+    assert_string_equal(log_since(), "hv: console input goes to d2 (Ctrl-A three times to switch)\n"
+                                     "hv: console input goes to d0 (Ctrl-A three times to switch)\n");
+    assert_int_equal(get32(d0, RING(in_prod)), 2);
+    assert_int_equal(copy_from_guest(d0, got, RING(in), 2), 0);
+    assert_memory_equal(got, "ac", 2);
+    /* One or two Ctrl-A before another byte are input like any other. */
+    assert_int_equal(get32(d2, RING(in_prod)), 6);
+    assert_int_equal(copy_from_guest(d2, got, RING(in), 6), 0);
+    assert_memory_equal(got, "b\x01x\x01\x01y", 6);
+}
+
+static void test_input_for_a_domain_that_is_gone(void **state)
+{
+    struct domain *d0 = host_domain(0, 4 * MIB, 1);
+    struct domain *d1 = host_domain(1, 4 * MIB, 1);
+
+    /* Focus on d1, which then stops: what is typed for it goes nowhere,
+     * and three Ctrl-A still move the focus on (to d0). */
+    type("\x01\x01\x01", 3);
+    console_input_poll();
+    domain_shutdown(d1, HV_SHUTDOWN_poweroff, 0);
+    type("lost\x01\x01\x01kept", 11);
+    console_input_poll();
+    assert_int_equal(host_console_input_len, 0);
+    assert_int_equal(get32(d0, RING(in_prod)), 4);
+}
+
 static uint32_t waiter_port;
 static uint64_t waiter_woke;
 
@@ -320,6 +358,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_input_reaches_domain_0, setup, teardown),
         cmocka_unit_test_setup_teardown(test_input_waits_while_the_ring_is_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_input_into_a_broken_ring, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ctrl_a_three_times_switches_focus, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_input_for_a_domain_that_is_gone, setup, teardown),
         cmocka_unit_test_setup_teardown(test_waiting_domain_is_woken_by_the_poll, setup,
                                         teardown),
     };

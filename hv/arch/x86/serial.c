@@ -30,15 +30,10 @@ static bool data_ready(void)
     return lsr != 0xff && (lsr & LSR_DR);
 }
 
-/* A byte received before serial_init(), or -1. */
-static int early_byte = -1;
-
+/* Turning the FIFO on empties the receiver: what arrived before is lost,
+ * as on any serial line before its receiver is set up. */
 void serial_init(void)
 {
-    /* Turning the FIFO on empties the receiver: keep the byte that may
-     * wait there (without a FIFO the UART holds one and takes no more). */
-    if (data_ready())
-        early_byte = inb(COM1 + UART_RBR);
     outb(COM1 + UART_IER, 0x00);
     outb(COM1 + UART_LCR, 0x80); /* DLAB: set the divisor */
     outb(COM1 + UART_DLL, 1);    /* 115200 baud */
@@ -67,12 +62,6 @@ void arch_console_write(const char *s, size_t len)
 
 int arch_console_getc(void)
 {
-    int c = early_byte;
-
-    if (c >= 0) {
-        early_byte = -1;
-        return c;
-    }
     if (!data_ready())
         return -1;
     return inb(COM1 + UART_RBR);
