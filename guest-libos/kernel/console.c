@@ -4,7 +4,7 @@
  * domain's console ring (public/console.h) and notify the back end once per
  * write call; stdin (and reads of fds 1 and 2, as from a terminal) takes
  * bytes from the ring's input side, sleeping for HV_VIRQ_CONSOLE while it
- * is empty unless O_NONBLOCK is set. Before console_init() finds the ring,
+ * is empty unless O_NONBLOCK is set. Before console_init() names the ring,
  * output goes through the console_write hypercall and input is at end of
  * file. The three report a terminal size so that musl line-buffers stdout
  * (it asks with TIOCGWINSZ and fully buffers anything that is not a
@@ -39,7 +39,10 @@ void console_init(uint64_t ring_gpa)
     ring = (struct hv_console_ring *)(uintptr_t)ring_gpa; /* identity-mapped */
 }
 
-/* Tell the back end the ring has news: output to take, or input room. */
+/* Tell the back end the ring has news: output to take, or input room.
+ * The hypervisor drains the output before this returns. (A back end that
+ * is a domain will be told through an event channel instead: this is the
+ * one place to change.) */
 static void console_notify(void)
 {
     hv_console_write(0, 0);
