@@ -12,8 +12,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Use the console ring at guest-physical ring_gpa (the start-info tree's
+ * hypervisor/console-ring) from now on; until then, and with 0, the
+ * console_write hypercall is the console. */
+void console_init(uint64_t ring_gpa);
 /* Write len bytes to the domain's console, whole. Returns 0 or -EFAULT. */
 int console_write(const char *s, size_t len);
+/* 1 if console input is waiting (a read of fd 0 would not block), else 0. */
+int console_input_ready(void);
+/* fcntl(fd, cmd, arg) for the console's fds 0 to 2: F_GETFL, F_SETFL
+ * (O_NONBLOCK), F_GETFD, F_SETFD. Returns the result or a negative errno. */
+long console_fcntl(long fd, long cmd, long arg);
 /* Print a formatted line of the library OS's own to the console, without
  * going through stdio (safe inside a system call and before musl starts). */
 void libos_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -34,6 +43,8 @@ __attribute__((noreturn)) void libos_shutdown(unsigned int reason, int code);
 SYSCALL_HANDLER(read);
 SYSCALL_HANDLER(write);
 SYSCALL_HANDLER(writev);
+SYSCALL_HANDLER(readv);
+SYSCALL_HANDLER(fcntl);
 SYSCALL_HANDLER(ioctl);
 SYSCALL_HANDLER(brk);
 SYSCALL_HANDLER(mmap);

@@ -131,6 +131,7 @@ void libos_start(const void *start_info)
         libos_shutdown(HV_SHUTDOWN_crash, 0);
     }
     memory_init(boot_info.memory_size);
+    console_init(boot_info.console_ring);
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */

@@ -71,6 +71,8 @@ void host_machine_init(uint64_t nr_frames)
     host_cpu_kicks = 0;
     host_vcpu_script = NULL;
     host_idle_forever = NULL;
+    host_console_input_len = 0;
+    host_console_input_at = 0;
     memset(host_stopped, 0, sizeof(host_stopped));
 }
 
@@ -95,6 +97,18 @@ void arch_console_write(const char *s, size_t len)
 {
     if (!host_console_quiet)
         fwrite(s, 1, len, stderr);
+}
+
+const char *host_console_input;
+size_t host_console_input_len;
+uint64_t host_console_input_at;
+
+int arch_console_getc(void)
+{
+    if (!host_console_input_len || host_time_ns < host_console_input_at)
+        return -1;
+    host_console_input_len--;
+    return (unsigned char)*host_console_input++;
 }
 
 void host_log_tail(size_t bytes)

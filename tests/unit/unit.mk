@@ -34,8 +34,8 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 
 # Tests of the hypervisor core (domains, scheduler, hypercalls) link all of
 # hv/common that runs on the host, over the host machine (host_machine.c).
-CORE_NAMES := domain sched grant event memory
-CORE_COMMON := audit console domain domain_build domctl elf event grant guest_access heap hypercall memory \
+CORE_NAMES := domain sched grant event memory console
+CORE_COMMON := audit console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
 	page_alloc \
 	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \

@@ -21,6 +21,10 @@ mfn_t arch_virt_frame(const void *p);
 /* Write bytes to the hypervisor's console (serial). */
 void arch_console_write(const char *s, size_t len);
 
+/* The next byte received on the hypervisor's console, or -1 if none is
+ * waiting (it does not wait). */
+int arch_console_getc(void);
+
 /* Stop the machine. value: (reason << 5) | min(code, 31), or 0x7f after a
  * panic; emulators that offer an exit device report it as their status. */
 __noreturn void arch_power_off(unsigned int value);

@@ -85,6 +85,7 @@ struct domain {
     struct evtchn_domain *evtchn; /* event-channel ports (hv/event.h) */
     struct arch_domain *arch;
     size_t console_len;
+    bool console_ring_reported;   /* its console ring misbehaved (console_ring.c) */
     char console_line[CONSOLE_LINE_MAX];
 };
 

@@ -9,6 +9,7 @@
 
 #define HV_ABI_VERSION 2u
 
+#include "console.h"
 #include "domctl.h"
 #include "errno.h"
 #include "event.h"
