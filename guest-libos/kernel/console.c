@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The console as file descriptors: stdout and stderr write to the domain's
- * console through the console_write hypercall (until the console ring
- * arrives), stdin reads as end of file, and the three report a terminal
- * size so that musl line-buffers stdout (it asks with TIOCGWINSZ and fully
+ * The console behind file descriptors 0-2 (file.c routes them here):
+ * stdout and stderr write to the domain's console through the
+ * console_write hypercall (until the console ring arrives), stdin reads as
+ * end of file, and the three report a terminal size so that musl line-buffers stdout (it asks with TIOCGWINSZ and fully
  * buffers anything that is not a terminal). Also the library OS's own
  * log, which bypasses stdio.
  */
@@ -46,38 +46,22 @@ void libos_log(const char *fmt, ...)
         console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-static int is_console(long fd)
+/* Console input arrives with the console ring; until then stdin is at its
+ * end and never ready. */
+int console_input_ready(void)
 {
-    return fd >= 0 && fd <= 2;
+    return 0;
 }
 
-SYSCALL_HANDLER(read)
+long console_read(void *buf, size_t len)
 {
-    if (!is_console(a[0]))
-        return -EBADF;
-    return 0; /* no console input yet */
+    return 0;
 }
 
-SYSCALL_HANDLER(write)
+long console_writev(const struct iovec *iov, long count)
 {
-    size_t len = (size_t)a[2];
-    int err;
+    long total = 0;
 
-    if (a[0] != 1 && a[0] != 2)
-        return -EBADF;
-    if ((long)len < 0)
-        return -EINVAL;
-    err = console_write((const char *)(uintptr_t)a[1], len);
-    return err ? err : (long)len;
-}
-
-SYSCALL_HANDLER(writev)
-{
-    const struct iovec *iov = (const struct iovec *)(uintptr_t)a[1];
-    long count = a[2], total = 0;
-
-    if (a[0] != 1 && a[0] != 2)
-        return -EBADF;
     if (count < 0 || count > IOVEC_MAX)
         return -EINVAL;
     for (long i = 0; i < count; i++) {
@@ -91,13 +75,11 @@ SYSCALL_HANDLER(writev)
     return total;
 }
 
-SYSCALL_HANDLER(ioctl)
+long console_ioctl(unsigned long request, void *arg)
 {
-    struct winsize *ws = (struct winsize *)(uintptr_t)a[2];
+    struct winsize *ws = arg;
 
-    if (!is_console(a[0]))
-        return -EBADF;
-    if ((unsigned long)a[1] != TIOCGWINSZ)
+    if (request != TIOCGWINSZ)
         return -ENOTTY;
     *ws = (struct winsize){.ws_row = CONSOLE_ROWS, .ws_col = CONSOLE_COLUMNS};
     return 0;

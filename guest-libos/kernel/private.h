@@ -57,4 +57,45 @@ SYSCALL_HANDLER(kill);
 SYSCALL_HANDLER(tkill);
 SYSCALL_HANDLER(tgkill);
 
+/* ---- Files, descriptors and poll (file.c, poll.c, tar.c) ---- */
+struct iovec;
+/* The console's side of descriptors 0-2 (console.c): read up to len bytes
+ * of input (0: end of file), write an iovec array whole or return a short
+ * count, a terminal ioctl, and whether input is waiting (for poll). */
+long console_read(void *buf, size_t len);
+long console_writev(const struct iovec *iov, long count);
+long console_ioctl(unsigned long request, void *arg);
+int console_input_ready(void);
+/* Index the file tree linked into the image (tools/mkfiles), if any;
+ * problems are reported on the console. After memory_init(). */
+void files_init(void);
+/* What descriptor fd is ready for now, as poll's revents for events:
+ * POLLNVAL if it is not open. */
+short file_poll(long fd, short events);
+SYSCALL_HANDLER(readv);
+SYSCALL_HANDLER(pread64);
+SYSCALL_HANDLER(pwrite64);
+SYSCALL_HANDLER(open);
+SYSCALL_HANDLER(openat);
+SYSCALL_HANDLER(close);
+SYSCALL_HANDLER(lseek);
+SYSCALL_HANDLER(fstat);
+SYSCALL_HANDLER(stat);
+SYSCALL_HANDLER(lstat);
+SYSCALL_HANDLER(newfstatat);
+SYSCALL_HANDLER(getdents64);
+SYSCALL_HANDLER(access);
+SYSCALL_HANDLER(faccessat);
+SYSCALL_HANDLER(getcwd);
+SYSCALL_HANDLER(chdir);
+SYSCALL_HANDLER(fchdir);
+SYSCALL_HANDLER(fcntl);
+SYSCALL_HANDLER(dup);
+SYSCALL_HANDLER(dup2);
+SYSCALL_HANDLER(dup3);
+SYSCALL_HANDLER(poll);
+SYSCALL_HANDLER(ppoll);
+SYSCALL_HANDLER(select);
+SYSCALL_HANDLER(pselect6);
+
 #endif
