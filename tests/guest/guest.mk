@@ -44,7 +44,17 @@ $(BUILD)/libos/tests/guest/files/tree.o: $(FILES_TEST_TREE).stamp tools/mkfiles
 	$(call msg,MKFILES,$@)
 	$(Q)tools/mkfiles $(FILES_TEST_TREE) $@
 $(eval $(call guest_app,files,tests/guest/files/files.c tests/guest/files/tree.o))
-GUEST_TESTS += $(BUILD)/guests/files.elf
+# files-partial: the same program over an archive whose third header is
+# damaged (a padding byte, so only the checksum tells), which the library
+# OS must report, keeping the two entries before it.
+$(BUILD)/libos/tests/guest/files/partial.o: $(FILES_TEST_TREE).stamp tools/mkfiles
+	$(call msg,MKFILES,$@)
+	$(Q)tar --format=ustar --no-recursion -C $(FILES_TEST_TREE) -cf $@.tar \
+		./hello.txt ./dir/ ./dir/page.html ./empty
+	$(Q)printf X | dd of=$@.tar bs=1 seek=$$((3 * 512 + 500)) conv=notrunc status=none
+	$(Q)tools/mkfiles $@.tar $@
+$(eval $(call guest_app,files-partial,tests/guest/files/files.c tests/guest/files/partial.o))
+GUEST_TESTS += $(BUILD)/guests/files.elf $(BUILD)/guests/files-partial.elf
 
 # ---- end of guest test programs -------------------------------------------
 
