@@ -107,8 +107,7 @@ SYSCALL_HANDLER(poll)
     long ms = (int)a[2]; /* an int in the C prototype */
     struct timespec timeout = {ms / 1000, ms % 1000 * 1000000};
 
-    return do_poll((struct pollfd *)(uintptr_t)a[0], (unsigned long)a[1],
-                   ms < 0 ? NULL : &timeout);
+    return do_poll((struct pollfd *)(uintptr_t)a[0], (unsigned long)a[1], ms < 0 ? NULL : &timeout);
 }
 
 SYSCALL_HANDLER(ppoll)

@@ -104,11 +104,12 @@ static int all_zero(const unsigned char *h)
     return 1;
 }
 
-/* POSIX "ustar\0" "00", or GNU's "ustar  \0" (whose prefix field is not a
- * prefix). Returns 2, 1, or 0 for neither. */
+/* POSIX's "ustar", NUL, version "00" (written "ustar\00000": \000 is the
+ * NUL), or GNU's "ustar  \0", whose prefix field is not a prefix. Returns
+ * 2, 1, or 0 for neither. */
 static int magic_kind(const unsigned char *h)
 {
-    if (!memcmp(h + MAGIC_OFF, "ustar\0" "00", 8))
+    if (!memcmp(h + MAGIC_OFF, "ustar\00000", 8))
         return 2;
     if (!memcmp(h + MAGIC_OFF, "ustar  \0", 8))
         return 1;
@@ -252,14 +253,16 @@ long tar_lookup(const struct tar_tree *t, uint32_t dir, const char *path, size_t
 /* ---- Building the index ---- */
 
 /* A new node under parent, linked into its sorted sibling list. */
-static uint32_t add_node(struct scan *sc, uint32_t parent, const struct component *c,
-                         uint8_t type)
+static uint32_t add_node(struct scan *sc, uint32_t parent, const struct component *c, uint8_t type)
 {
     struct tar_tree *t = sc->t;
     uint32_t i = t->count++, *link = &t->nodes[parent].first_child;
 
-    t->nodes[i] = (struct tar_node){.name = c->s, .name_len = (uint16_t)c->len, .type = type,
-                                    .parent = parent, .first_child = TAR_NONE,
+    t->nodes[i] = (struct tar_node){.name = c->s,
+                                    .name_len = (uint16_t)c->len,
+                                    .type = type,
+                                    .parent = parent,
+                                    .first_child = TAR_NONE,
                                     .mode = DEFAULT_DIR_MODE};
     while (*link != TAR_NONE &&
            name_cmp(t->nodes[*link].name, t->nodes[*link].name_len, c->s, c->len) < 0)
@@ -281,8 +284,7 @@ struct entry {
 
 /* Put one entry in the tree; returns NULL or what is wrong with it. Later
  * entries replace earlier ones of the same type, as extracting would. */
-static const char *insert(struct scan *sc, const struct component *c, int n,
-                          const struct entry *e)
+static const char *insert(struct scan *sc, const struct component *c, int n, const struct entry *e)
 {
     struct tar_tree *t = sc->t;
     uint32_t node = TAR_ROOT;
@@ -432,8 +434,10 @@ size_t tar_index_size(const void *archive, size_t size)
 int tar_index(struct tar_tree *t, const void *archive, size_t size, void *mem, size_t mem_size,
               tar_report_fn report_fn, void *arg)
 {
-    struct scan sc = {.t = t, .capacity = (uint32_t)(mem_size / sizeof(struct tar_node)),
-                      .report = report_fn, .arg = arg};
+    struct scan sc = {.t = t,
+                      .capacity = (uint32_t)(mem_size / sizeof(struct tar_node)),
+                      .report = report_fn,
+                      .arg = arg};
 
     if (mem_size / sizeof(struct tar_node) > UINT32_MAX - 1)
         sc.capacity = UINT32_MAX - 1;
@@ -441,8 +445,11 @@ int tar_index(struct tar_tree *t, const void *archive, size_t size, void *mem, s
     t->count = 0;
     if (!sc.capacity)
         return 1;
-    t->nodes[0] = (struct tar_node){.name = "", .type = TAR_DIR, .mode = DEFAULT_DIR_MODE,
-                                    .parent = TAR_ROOT, .first_child = TAR_NONE,
+    t->nodes[0] = (struct tar_node){.name = "",
+                                    .type = TAR_DIR,
+                                    .mode = DEFAULT_DIR_MODE,
+                                    .parent = TAR_ROOT,
+                                    .first_child = TAR_NONE,
                                     .next_sibling = TAR_NONE};
     t->count = 1;
     scan(&sc, archive, size);

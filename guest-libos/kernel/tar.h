@@ -33,9 +33,9 @@ struct tar_node {
     uint32_t parent;           /* the root is its own parent */
     uint32_t first_child;      /* children in name order (strcmp), TAR_NONE if none */
     uint32_t next_sibling;
-    uint32_t dirs;             /* a directory's subdirectories (for st_nlink) */
+    uint32_t dirs; /* a directory's subdirectories (for st_nlink) */
     uint16_t name_len;
-    uint8_t type;              /* enum tar_type */
+    uint8_t type; /* enum tar_type */
 };
 
 struct tar_tree {

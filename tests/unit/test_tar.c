@@ -63,7 +63,7 @@ static unsigned char *add(struct archive *a, const char *name, char type, const 
     snprintf((char *)h + 124, 12, "%011zo", size);
     snprintf((char *)h + 136, 12, "%011o", 1700000000);
     h[156] = (unsigned char)type;
-    memcpy(h + 257, "ustar\0" "00", 8);
+    memcpy(h + 257, "ustar\00000", 8);
     seal(h);
     a->len += 512;
     memset(a->data + a->len, 0, (size + 511) / 512 * 512);
@@ -184,7 +184,8 @@ static void test_good_archive(void **state)
         static const char *const expect[] = {"a b c", "dir", "empty", "index.html"};
         uint32_t c = tree.nodes[TAR_ROOT].first_child;
 
-        for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]); i++, c = tree.nodes[c].next_sibling) {
+        for (size_t i = 0; i < sizeof(expect) / sizeof(expect[0]);
+             i++, c = tree.nodes[c].next_sibling) {
             assert_int_not_equal(c, TAR_NONE);
             assert_int_equal(tree.nodes[c].name_len, strlen(expect[i]));
             assert_memory_equal(tree.nodes[c].name, expect[i], strlen(expect[i]));
@@ -384,11 +385,11 @@ static void test_bad_entries_skipped(void **state)
 
     a.len = 0;
     add(&a, "f", '0', "f", 1);
-    add(&a, "f/under", '0', "u", 1);  /* a path through a file */
-    add(&a, "f", '5', NULL, 0);       /* a directory over a file */
-    add(&a, "dev", '3', NULL, 0);     /* a character device */
+    add(&a, "f/under", '0', "u", 1);   /* a path through a file */
+    add(&a, "f", '5', NULL, 0);        /* a directory over a file */
+    add(&a, "dev", '3', NULL, 0);      /* a character device */
     add(&a, "/abs/file", '0', "a", 1); /* leading '/' is dropped */
-    add(&a, "f", '0', "new", 3);      /* a later copy replaces the file */
+    add(&a, "f", '0', "new", 3);       /* a later copy replaces the file */
     h = add(&a, "", '0', NULL, 0);
     (void)h;
     h = add(&a, "gnu", '0', "g", 1);

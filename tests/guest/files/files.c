@@ -212,12 +212,14 @@ static void check_errors(void)
     char name[300], buf[8];
     int fd;
 
-    check(fopen("/no/such/file", "r") == NULL && errno == ENOENT, "fopen of a missing file: ENOENT");
+    check(fopen("/no/such/file", "r") == NULL && errno == ENOENT,
+          "fopen of a missing file: ENOENT");
     check(fails_with(open("/missing", O_RDONLY), ENOENT), "open of a missing file: ENOENT");
     check(fails_with(open("/hello.txt", O_WRONLY), EROFS), "open O_WRONLY: EROFS");
     check(fails_with(open("/hello.txt", O_RDWR), EROFS), "open O_RDWR: EROFS");
     check(fopen("/hello.txt", "w") == NULL && errno == EROFS, "fopen for writing: EROFS");
-    check(fails_with(open("/new", O_WRONLY | O_CREAT, 0644), EROFS), "O_CREAT of a new file: EROFS");
+    check(fails_with(open("/new", O_WRONLY | O_CREAT, 0644), EROFS),
+          "O_CREAT of a new file: EROFS");
     check(fails_with(open("/missing/new", O_WRONLY | O_CREAT, 0644), ENOENT),
           "O_CREAT in a missing directory: ENOENT");
     check(fails_with(open("/hello.txt/x", O_RDONLY), ENOTDIR), "a path through a file: ENOTDIR");
@@ -255,7 +257,8 @@ static void check_descriptors(void)
     static const char line[] = "files: written through a duplicate of stdout\n";
     int fd = open("/hello.txt", O_RDONLY | O_CLOEXEC), copy;
 
-    check(fd >= 3 && fcntl(fd, F_GETFD) == FD_CLOEXEC && (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY,
+    check(fd >= 3 && fcntl(fd, F_GETFD) == FD_CLOEXEC &&
+              (fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY,
           "open O_CLOEXEC: F_GETFD says so, F_GETFL says O_RDONLY");
     check(dup2(fd, 10) == 10 && fcntl(10, F_GETFD) == 0, "dup2 to 10, without close-on-exec");
     check(read(fd, a, 6) == 6 && read(10, b, 5) == 5 && !memcmp(a, "Hello ", 6) &&
@@ -265,7 +268,8 @@ static void check_descriptors(void)
     check(read(10, b, 4) == 4 && !memcmp(b, "the ", 4), "the duplicate outlives the original");
     copy = fcntl(10, F_DUPFD_CLOEXEC, 20);
     check(copy >= 20 && fcntl(copy, F_GETFD) == FD_CLOEXEC, "F_DUPFD_CLOEXEC from 20");
-    check(fcntl(copy, F_SETFD, 0) == 0 && fcntl(copy, F_GETFD) == 0, "F_SETFD clears close-on-exec");
+    check(fcntl(copy, F_SETFD, 0) == 0 && fcntl(copy, F_GETFD) == 0,
+          "F_SETFD clears close-on-exec");
     close(copy);
     close(10);
     check(dup2(1, 12) == 12 && write(12, line, sizeof(line) - 1) == (ssize_t)sizeof(line) - 1,
@@ -293,7 +297,8 @@ static void check_poll(void)
 
     check(poll(p, 2, 1000) == 2 && (p[0].revents & POLLIN) && (p[1].revents & POLLOUT),
           "poll: a file is readable and stdout writable at once");
-    check(poll(&bad, 1, 0) == 1 && bad.revents == POLLNVAL, "poll of a closed descriptor: POLLNVAL");
+    check(poll(&bad, 1, 0) == 1 && bad.revents == POLLNVAL,
+          "poll of a closed descriptor: POLLNVAL");
     check(poll(&in, 1, 0) == 0 && in.revents == 0, "poll of stdin without input, timeout 0: 0");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     check(poll(&in, 1, STDIN_WAIT_MS) == 0, "poll of stdin with a timeout: times out");
