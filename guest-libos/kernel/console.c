@@ -53,7 +53,7 @@ int console_input_ready(void)
     return 0;
 }
 
-long console_read(void *buf, size_t len)
+long console_read(void *buf, size_t len, int nonblock)
 {
     return 0;
 }

@@ -302,12 +302,14 @@ static long node_read(struct file *f, void *buf, size_t len, const uint64_t *pos
     return (long)count;
 }
 
-static long file_read(struct file *f, void *buf, size_t len)
+/* Read at the description's offset. have_some: bytes were read already in
+ * this call, so the console must not wait for more. */
+static long file_read(struct file *f, void *buf, size_t len, int have_some)
 {
     if (!readable(f))
         return -EBADF;
     if (f->kind == FILE_CONSOLE)
-        return console_read(buf, len);
+        return console_read(buf, len, have_some || (f->flags & O_NONBLOCK));
     return node_read(f, buf, len, NULL);
 }
 
@@ -318,7 +320,7 @@ SYSCALL_HANDLER(read)
 
     if (!f)
         return -EBADF;
-    n = (long)a[2] < 0 ? -EINVAL : file_read(f, (void *)(uintptr_t)a[1], (size_t)a[2]);
+    n = (long)a[2] < 0 ? -EINVAL : file_read(f, (void *)(uintptr_t)a[1], (size_t)a[2], 0);
     file_put(f);
     return n;
 }
@@ -336,7 +338,7 @@ SYSCALL_HANDLER(readv)
     /* Each buffer in turn, until one is not filled (end of file, or the
      * console has no more input waiting). */
     for (long i = 0; i < count && total >= 0; i++) {
-        long n = file_read(f, iov[i].iov_base, iov[i].iov_len);
+        long n = file_read(f, iov[i].iov_base, iov[i].iov_len, total > 0);
 
         if (n < 0) {
             total = total ? total : n;

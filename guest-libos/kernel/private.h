@@ -60,9 +60,10 @@ SYSCALL_HANDLER(tgkill);
 /* ---- Files, descriptors and poll (file.c, poll.c, tar.c) ---- */
 struct iovec;
 /* The console's side of descriptors 0-2 (console.c): read up to len bytes
- * of input (0: end of file), write an iovec array whole or return a short
- * count, a terminal ioctl, and whether input is waiting (for poll). */
-long console_read(void *buf, size_t len);
+ * of input (0: end of file; with nonblock, -EAGAIN rather than waiting for
+ * input), write an iovec array whole or return a short count, a terminal
+ * ioctl, and whether input is waiting (for poll). */
+long console_read(void *buf, size_t len, int nonblock);
 long console_writev(const struct iovec *iov, long count);
 long console_ioctl(unsigned long request, void *arg);
 int console_input_ready(void);
