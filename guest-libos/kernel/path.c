@@ -25,20 +25,12 @@
 #define CONSOLE_DEVICE 2 /* st_dev and st_rdev of the console */
 #define BLOCK_SIZE 4096  /* st_blksize: what stdio sizes its buffers by */
 
-/* The node path names, from dirfd's directory (or the working directory
- * for AT_FDCWD) unless it is absolute; or -errno. */
-static long resolve(long dirfd, const char *path)
+/* The node the first len bytes of path name, from dirfd's directory (or
+ * the working directory for AT_FDCWD) unless it is absolute; or -errno. */
+static long lookup(long dirfd, const char *path, size_t len)
 {
-    size_t len;
     uint32_t dir;
 
-    if (!path)
-        return -EFAULT;
-    len = strnlen(path, PATH_MAX);
-    if (len == PATH_MAX)
-        return -ENAMETOOLONG;
-    if (len == 0)
-        return -ENOENT;
     if (path[0] == '/' || dirfd == AT_FDCWD) {
         dir = __atomic_load_n(&files_cwd, __ATOMIC_RELAXED);
     } else {
@@ -56,23 +48,35 @@ static long resolve(long dirfd, const char *path)
     return tar_lookup(&files_tree, dir, path, len);
 }
 
+/* The node an application's path names, as lookup() finds it. */
+static long resolve(long dirfd, const char *path)
+{
+    size_t len;
+
+    if (!path)
+        return -EFAULT;
+    len = strnlen(path, PATH_MAX);
+    if (len == PATH_MAX)
+        return -ENAMETOOLONG;
+    if (len == 0)
+        return -ENOENT;
+    return lookup(dirfd, path, len);
+}
+
 /* Why a missing path cannot be created: -EROFS if its parent directory
  * exists (the tree is read-only), else why the parent cannot be found. */
 static long why_not_created(long dirfd, const char *path)
 {
-    size_t len = strnlen(path, PATH_MAX);
-    char parent[PATH_MAX];
+    size_t len = strlen(path); /* resolve() found it shorter than PATH_MAX */
     long node;
 
     while (len > 1 && path[len - 1] == '/')
         len--;
     while (len > 0 && path[len - 1] != '/')
         len--;
-    if (len == 0)
-        return resolve(dirfd, ".") >= 0 ? -EROFS : resolve(dirfd, ".");
-    memcpy(parent, path, len);
-    parent[len] = '\0';
-    node = resolve(dirfd, parent);
+    node = len ? lookup(dirfd, path, len) : lookup(dirfd, ".", 1);
+    if (node >= 0 && files_tree.nodes[node].type != TAR_DIR)
+        node = -ENOTDIR;
     return node < 0 ? node : -EROFS;
 }
 
