@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The console as file descriptors. stdout and stderr write into the
- * domain's console ring (public/console.h) and notify the back end once per
- * write call; stdin (and reads of fds 1 and 2, as from a terminal) takes
- * bytes from the ring's input side, sleeping for HV_VIRQ_CONSOLE while it
- * is empty unless O_NONBLOCK is set. Before console_init() names the ring,
+ * The console behind file descriptors 0-2 (file.c routes them here).
+ * stdout and stderr write into the domain's console ring (public/console.h)
+ * and notify the back end once per write call; stdin takes bytes from the
+ * ring's input side, sleeping for HV_VIRQ_CONSOLE while it is empty unless
+ * the descriptor is non-blocking. Before console_init() names the ring,
  * output goes through the console_write hypercall and input is at end of
  * file. The three report a terminal size so that musl line-buffers stdout
  * (it asks with TIOCGWINSZ and fully buffers anything that is not a
@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <exo/event.h>
 #include <exo/hypercall.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +29,6 @@
 
 static struct hv_console_ring *ring;  /* NULL until console_init() */
 static uint32_t input_port;           /* HV_VIRQ_CONSOLE's port, once bound */
-static int input_flags = O_RDWR;      /* O_NONBLOCK, by fcntl on fds 0 to 2 */
 static int output_lock;               /* one writer of out_prod at a time */
 
 void console_init(uint64_t ring_gpa)
@@ -154,10 +152,13 @@ int console_input_ready(void)
 /*
  * Up to len bytes of input, at most one line (as a terminal in canonical
  * mode gives): a carriage return, which is what the Enter key sends on a
- * serial line, reads as a newline (the terminal's ICRNL).
+ * serial line, reads as a newline (the terminal's ICRNL). With nonblock
+ * (O_NONBLOCK, or a readv that has some bytes already) it never waits.
  */
-static long console_read(char *buf, size_t len)
+long console_read(void *buf, size_t len, int nonblock)
 {
+    char *out = buf;
+
     if (!ring || !len)
         return 0;
     if ((uintptr_t)buf < NULL_PAGE)
@@ -172,7 +173,7 @@ static long console_read(char *buf, size_t len)
                 char c = ring->in[HV_CONSOLE_MASK(cons, HV_CONSOLE_IN_SIZE)];
 
                 cons++;
-                buf[n++] = c == '\r' ? '\n' : c;
+                out[n++] = c == '\r' ? '\n' : c;
                 if (c == '\n' || c == '\r')
                     break;
             }
@@ -180,64 +181,16 @@ static long console_read(char *buf, size_t len)
             console_notify(); /* room for more */
             return (long)n;
         }
-        if (input_flags & O_NONBLOCK)
+        if (nonblock)
             return -EAGAIN;
         console_wait_input();
     }
 }
 
-static int is_console(long fd)
+long console_writev(const struct iovec *iov, long count)
 {
-    return fd >= 0 && fd <= 2;
-}
+    long total = 0;
 
-SYSCALL_HANDLER(read)
-{
-    if (!is_console(a[0]))
-        return -EBADF;
-    if ((long)a[2] < 0)
-        return -EINVAL;
-    return console_read((char *)(uintptr_t)a[1], (size_t)a[2]);
-}
-
-SYSCALL_HANDLER(readv)
-{
-    const struct iovec *iov = (const struct iovec *)(uintptr_t)a[1];
-    long count = a[2];
-
-    if (!is_console(a[0]))
-        return -EBADF;
-    if (count < 0 || count > IOVEC_MAX)
-        return -EINVAL;
-    /* One read, into the first buffer with room: a read that has some
-     * bytes never waits for more (musl's stdin reads this way, into the
-     * caller's buffer and then its own). */
-    for (long i = 0; i < count; i++)
-        if (iov[i].iov_len)
-            return console_read(iov[i].iov_base, iov[i].iov_len);
-    return 0;
-}
-
-SYSCALL_HANDLER(write)
-{
-    size_t len = (size_t)a[2];
-    int err;
-
-    if (a[0] != 1 && a[0] != 2)
-        return -EBADF;
-    if ((long)len < 0)
-        return -EINVAL;
-    err = console_write((const char *)(uintptr_t)a[1], len);
-    return err ? err : (long)len;
-}
-
-SYSCALL_HANDLER(writev)
-{
-    const struct iovec *iov = (const struct iovec *)(uintptr_t)a[1];
-    long count = a[2], total = 0;
-
-    if (a[0] != 1 && a[0] != 2)
-        return -EBADF;
     if (count < 0 || count > IOVEC_MAX)
         return -EINVAL;
     for (long i = 0; i < count; i++) {
@@ -251,38 +204,11 @@ SYSCALL_HANDLER(writev)
     return total;
 }
 
-/* fcntl on the console: F_GETFL and F_SETFL (O_NONBLOCK only, shared by
- * the three fds, as they share one terminal). */
-long console_fcntl(long fd, long cmd, long arg)
+long console_ioctl(unsigned long request, void *arg)
 {
-    if (!is_console(fd))
-        return -EBADF;
-    switch (cmd) {
-    case F_GETFL:
-        return input_flags;
-    case F_SETFL:
-        input_flags = (input_flags & ~O_NONBLOCK) | ((int)arg & O_NONBLOCK);
-        return 0;
-    case F_GETFD:
-    case F_SETFD:
-        return 0;
-    default:
-        return -EINVAL;
-    }
-}
+    struct winsize *ws = arg;
 
-SYSCALL_HANDLER(fcntl)
-{
-    return console_fcntl(a[0], a[1], a[2]);
-}
-
-SYSCALL_HANDLER(ioctl)
-{
-    struct winsize *ws = (struct winsize *)(uintptr_t)a[2];
-
-    if (!is_console(a[0]))
-        return -EBADF;
-    if ((unsigned long)a[1] != TIOCGWINSZ)
+    if (request != TIOCGWINSZ)
         return -ENOTTY;
     *ws = (struct winsize){.ws_row = CONSOLE_ROWS, .ws_col = CONSOLE_COLUMNS};
     return 0;

@@ -18,11 +18,6 @@
 void console_init(uint64_t ring_gpa);
 /* Write len bytes to the domain's console, whole. Returns 0 or -EFAULT. */
 int console_write(const char *s, size_t len);
-/* 1 if console input is waiting (a read of fd 0 would not block), else 0. */
-int console_input_ready(void);
-/* fcntl(fd, cmd, arg) for the console's fds 0 to 2: F_GETFL, F_SETFL
- * (O_NONBLOCK), F_GETFD, F_SETFD. Returns the result or a negative errno. */
-long console_fcntl(long fd, long cmd, long arg);
 /* Print a formatted line of the library OS's own to the console, without
  * going through stdio (safe inside a system call and before musl starts). */
 void libos_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -43,8 +38,6 @@ __attribute__((noreturn)) void libos_shutdown(unsigned int reason, int code);
 SYSCALL_HANDLER(read);
 SYSCALL_HANDLER(write);
 SYSCALL_HANDLER(writev);
-SYSCALL_HANDLER(readv);
-SYSCALL_HANDLER(fcntl);
 SYSCALL_HANDLER(ioctl);
 SYSCALL_HANDLER(brk);
 SYSCALL_HANDLER(mmap);
@@ -67,5 +60,47 @@ SYSCALL_HANDLER(rt_sigprocmask);
 SYSCALL_HANDLER(kill);
 SYSCALL_HANDLER(tkill);
 SYSCALL_HANDLER(tgkill);
+
+/* ---- Files, descriptors and poll (file.c, poll.c, tar.c) ---- */
+struct iovec;
+/* The console's side of descriptors 0-2 (console.c): read up to len bytes
+ * of input (0: end of file; with nonblock, -EAGAIN rather than waiting for
+ * input), write an iovec array whole or return a short count, a terminal
+ * ioctl, and whether input is waiting (for poll). */
+long console_read(void *buf, size_t len, int nonblock);
+long console_writev(const struct iovec *iov, long count);
+long console_ioctl(unsigned long request, void *arg);
+int console_input_ready(void);
+/* Index the file tree linked into the image (tools/mkfiles), if any;
+ * problems are reported on the console. After memory_init(). */
+void files_init(void);
+/* What descriptor fd is ready for now, as poll's revents for events:
+ * POLLNVAL if it is not open. */
+short file_poll(long fd, short events);
+SYSCALL_HANDLER(readv);
+SYSCALL_HANDLER(pread64);
+SYSCALL_HANDLER(pwrite64);
+SYSCALL_HANDLER(open);
+SYSCALL_HANDLER(openat);
+SYSCALL_HANDLER(close);
+SYSCALL_HANDLER(lseek);
+SYSCALL_HANDLER(fstat);
+SYSCALL_HANDLER(stat);
+SYSCALL_HANDLER(lstat);
+SYSCALL_HANDLER(newfstatat);
+SYSCALL_HANDLER(getdents64);
+SYSCALL_HANDLER(access);
+SYSCALL_HANDLER(faccessat);
+SYSCALL_HANDLER(getcwd);
+SYSCALL_HANDLER(chdir);
+SYSCALL_HANDLER(fchdir);
+SYSCALL_HANDLER(fcntl);
+SYSCALL_HANDLER(dup);
+SYSCALL_HANDLER(dup2);
+SYSCALL_HANDLER(dup3);
+SYSCALL_HANDLER(poll);
+SYSCALL_HANDLER(ppoll);
+SYSCALL_HANDLER(select);
+SYSCALL_HANDLER(pselect6);
 
 #endif

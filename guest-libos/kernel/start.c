@@ -132,6 +132,7 @@ void libos_start(const void *start_info)
     }
     memory_init(boot_info.memory_size);
     console_init(boot_info.console_ring);
+    files_init();
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */

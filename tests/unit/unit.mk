@@ -84,6 +84,16 @@ $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES)): $(BUILD)/tests/unit/
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# The library OS's ustar parser (guest-libos/kernel/tar.c): pure C, built
+# for the host unchanged.
+UNIT_TESTS += $(BUILD)/tests/unit/test_tar
+.SECONDARY: $(BUILD)/host/guest-libos/kernel/tar.o
+$(BUILD)/host/tests/unit/test_tar.o: UNIT_CFLAGS += -Iguest-libos/kernel
+$(BUILD)/tests/unit/test_tar: $(BUILD)/host/tests/unit/test_tar.o $(BUILD)/host/guest-libos/kernel/tar.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
