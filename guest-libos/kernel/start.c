@@ -179,6 +179,7 @@ void libos_start(const void *start_info)
         libos_shutdown(HV_SHUTDOWN_crash, 0);
     }
     memory_init(memory_size);
+    trap_init();
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */
