@@ -21,6 +21,22 @@ $(BUILD)/guests/notelf.bin:
 GUEST_TESTS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_TEST_PROGRAMS)) \
 	$(BUILD)/guests/notelf.bin
 
+# The crash tests' image names functions in its reports: linked a second
+# time with the first link's symbol table (tools/mksymbols), which must not
+# move any code.
+$(eval $(call guest_app,crash-nosyms,tests/guest/crash/crash.c))
+$(BUILD)/guests/crash-symbols.S: $(BUILD)/guests/crash-nosyms.elf tools/mksymbols
+	$(call msg,GEN,$@)
+	$(Q)nm -n -S --defined-only $< | tools/mksymbols > $@
+$(BUILD)/guests/crash.elf: $(BUILD)/guests/crash-symbols.S
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(GUEST_LDFLAGS) -o $@ $(LIBOS_OBJS) $(BUILD)/libos/tests/guest/crash/crash.o $< \
+		$(GUEST_LIBS)
+	$(Q)nm -n $(BUILD)/guests/crash-nosyms.elf | grep ' [tTW] ' > $@.text1
+	$(Q)nm -n $@ | grep ' [tTW] ' > $@.text2
+	$(Q)cmp -s $@.text1 $@.text2 || { echo "$@: the symbol table moved code" >&2; rm -f $@; exit 1; }
+GUEST_TESTS += $(BUILD)/guests/crash.elf
+
 # ---- end of guest test programs -------------------------------------------
 
 all: $(GUEST_TESTS)
