@@ -132,14 +132,19 @@ void trap_load_cpu(unsigned int cpu)
     uint64_t base = (uint64_t)(uintptr_t)&tss[cpu], limit = 0x67;
     struct table_pointer gdtr = {sizeof(gdt) - 1, (uint64_t)(uintptr_t)gdt};
     struct table_pointer idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+    uint32_t eax = 0, ecx = 0;
 
     /* Available again: a vCPU started a second time loads it again. */
     gdt[GDT_FIXED + 2 * cpu] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
                                ((uint64_t)TSS_AVAILABLE << 40) | ((base >> 24 & 0xff) << 56);
     gdt[GDT_FIXED + 2 * cpu + 1] = base >> 32;
     trap_load_gdt(&gdtr, HV_GUEST_SEL_TSS + 16 * cpu);
-    if (!&libos_no_traps)
-        __asm__ volatile("lidt %0" ::"m"(idtr));
+    if (&libos_no_traps)
+        return;
+    __asm__ volatile("lidt %0" ::"m"(idtr));
+    /* The hypervisor takes the IDT into account at this vCPU's next exit:
+     * make one now (CPUID always exits), before anything can fault. */
+    __asm__ volatile("cpuid" : "+a"(eax), "+c"(ecx)::"rbx", "rdx");
 }
 
 unsigned int trap_cpu_id(void)

@@ -17,9 +17,13 @@
  *   munmap     read a page after munmap                       SIGSEGV
  *   guard      write to the PROT_NONE page under an mmap'd    SIGSEGV
  *              thread stack, as musl makes them
+ *   vcpu       recurse on vCPU 1 until its stack runs into    SIGSEGV
+ *              its guard (its own IDT, TSS and IST stacks)
  */
 #include <assert.h>
 #include <errno.h>
+#include <exo/hypercall.h>
+#include <exo/vcpu.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +160,25 @@ static __attribute__((noinline)) void thread_stack_guard(void)
     write_read_only(stack + PAGE - 8);
 }
 
+static void overflow_on_vcpu(void *arg)
+{
+    (void)arg;
+    recurse(0);
+}
+
+static void crash_on_vcpu_1(void)
+{
+    long r = libos_vcpu_start(1, overflow_on_vcpu, NULL);
+
+    if (r) {
+        printf("crash: FAIL: starting vCPU 1: %ld\n", r);
+        return;
+    }
+    /* vCPU 1's crash stops the domain. */
+    for (;;)
+        hv_sched_op(HV_SCHED_yield, 0, 0);
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
@@ -185,6 +208,8 @@ int main(int argc, char **argv)
         use_after_munmap();
     else if (!strcmp(kind, "guard"))
         thread_stack_guard();
+    else if (!strcmp(kind, "vcpu"))
+        crash_on_vcpu_1();
     else
         printf("crash: unknown kind '%s'\n", kind);
     printf("crash: FAIL: '%s' did not crash\n", kind);
