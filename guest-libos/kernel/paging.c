@@ -208,6 +208,11 @@ uint64_t paging_root(void)
     return (uint64_t)(uintptr_t)pml4;
 }
 
+uint64_t paging_generation(void)
+{
+    return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+}
+
 void paging_sync(void)
 {
     unsigned int cpu = trap_cpu_id();

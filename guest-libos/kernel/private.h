@@ -47,6 +47,8 @@ void paging_protect(uintptr_t start, uintptr_t end, int prot);
 int paging_allows(uintptr_t addr, size_t len, int prot);
 /* What CR3 holds on every vCPU of the domain. */
 uint64_t paging_root(void);
+/* How many changes the tables have had. */
+uint64_t paging_generation(void);
 /* Flush this vCPU's TLB if the tables changed since it last did. */
 void paging_sync(void);
 

@@ -16,8 +16,10 @@
  *
  * The gates are interrupt gates: handlers run with interrupts off, so an
  * interrupt never lands on an IST stack that is in use. The hypervisor
- * sees the new IDT at the next exit and from then on delivers the
- * domain's exceptions here instead of killing it (public/start_info.h).
+ * sees the new IDT at the next exit (trap_load_cpu makes one) and from then
+ * on delivers the vCPU's exceptions here instead of killing the domain
+ * (public/start_info.h). An application that defines libos_no_traps
+ * (exo/libos.h) gets the GDT and TSSs but no IDT.
  */
 #include <errno.h>
 #include <exo/hypercall.h>
@@ -174,7 +176,15 @@ __attribute__((weak)) void event_upcall(void)
 
 #define VECTOR_PF 14
 #define PF_WRITE (1u << 1)
+#define PF_RESERVED (1u << 3)
 #define PF_FETCH (1u << 4)
+
+/* The last page fault each vCPU retried: the same one again, with the
+ * tables unchanged since, is real. */
+static struct {
+    uintptr_t rip, addr;
+    uint64_t generation;
+} retried[VCPUS_MAX];
 
 /* From trap.S, on the gate's IST stack. */
 void trap_handle(struct trap_frame *f)
@@ -183,14 +193,21 @@ void trap_handle(struct trap_frame *f)
         event_upcall();
         return;
     }
-    if (f->vector == VECTOR_PF) {
+    if (f->vector == VECTOR_PF && !(f->error & PF_RESERVED)) {
+        unsigned int cpu = trap_cpu_id() % VCPUS_MAX;
+        uint64_t generation = paging_generation();
         uintptr_t addr;
         int prot = f->error & PF_FETCH ? PROT_EXEC : f->error & PF_WRITE ? PROT_WRITE : PROT_READ;
 
         __asm__ volatile("mov %%cr2, %0" : "=r"(addr));
         /* A TLB entry older than the tables (another vCPU made the page
-         * accessible): flush it and try again. */
-        if (paging_allows(addr, 1, prot)) {
+         * accessible): flush it and try again, once per change. */
+        if (paging_allows(addr, 1, prot) &&
+            (retried[cpu].rip != f->rip || retried[cpu].addr != addr ||
+             retried[cpu].generation != generation)) {
+            retried[cpu].rip = f->rip;
+            retried[cpu].addr = addr;
+            retried[cpu].generation = generation;
             __asm__ volatile("invlpg (%0)" ::"r"(addr) : "memory");
             return;
         }
