@@ -131,6 +131,7 @@ void libos_start(const void *start_info)
         libos_shutdown(HV_SHUTDOWN_crash, 0);
     }
     memory_init(boot_info.memory_size);
+    trap_init();
     console_init(boot_info.console_ring);
     files_init();
     argv = build_start_vector(&argc);

@@ -10,7 +10,7 @@
 # go here, and each such file is added to GUEST_TESTS, so that `make` and
 # `make check` build them. Keep this block above the rules that use
 # GUEST_TESTS.
-GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console
+GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console redzone
 $(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
 
 # A boot module that is not an ELF image at all.
@@ -55,6 +55,21 @@ $(BUILD)/libos/tests/guest/files/partial.o: $(FILES_TEST_TREE).stamp tools/mkfil
 	$(Q)tools/mkfiles $@.tar $@
 $(eval $(call guest_app,files-partial,tests/guest/files/files.c tests/guest/files/partial.o))
 GUEST_TESTS += $(BUILD)/guests/files.elf $(BUILD)/guests/files-partial.elf
+# The crash tests' image names functions in its reports: linked a second
+# time with the first link's symbol table (tools/mksymbols), which must not
+# move any code.
+$(eval $(call guest_app,crash-nosyms,tests/guest/crash/crash.c))
+$(BUILD)/guests/crash-symbols.S: $(BUILD)/guests/crash-nosyms.elf tools/mksymbols
+	$(call msg,GEN,$@)
+	$(Q)nm -n -S --defined-only $< | tools/mksymbols > $@
+$(BUILD)/guests/crash.elf: $(BUILD)/guests/crash-symbols.S
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(GUEST_LDFLAGS) -o $@ $(LIBOS_OBJS) $(BUILD)/libos/tests/guest/crash/crash.o $< \
+		$(GUEST_LIBS)
+	$(Q)nm -n $(BUILD)/guests/crash-nosyms.elf | grep ' [tTW] ' > $@.text1
+	$(Q)nm -n $@ | grep ' [tTW] ' > $@.text2
+	$(Q)cmp -s $@.text1 $@.text2 || { echo "$@: the symbol table moved code" >&2; rm -f $@; exit 1; }
+GUEST_TESTS += $(BUILD)/guests/crash.elf
 
 # ---- end of guest test programs -------------------------------------------
 
