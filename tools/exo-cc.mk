@@ -49,6 +49,15 @@ $(LIBEXO): $(LIBOS_OBJS)
 
 all: $(EXO_CC) $(LIBEXO)
 
+# The host-side checks of exo-cc and of the images it built
+# (tests/tools/check-exo-cc), run by make check with the unit tests.
+$(BUILD)/tests/unit/test_exo_cc: tests/tools/check-exo-cc tools/exo-cc.mk
+	@mkdir -p $(@D)
+	$(Q)printf '#!/bin/sh\nexec "%s" "%s"\n' '$(CURDIR)/tests/tools/check-exo-cc' \
+		'$(abspath $(BUILD))' > $@.tmp && chmod +x $@.tmp && mv -f $@.tmp $@
+
+all: $(BUILD)/tests/unit/test_exo_cc
+
 # make install [PREFIX=DIR] [DESTDIR=STAGING]
 .PHONY: install-exo-cc
 install-exo-cc: $(LIBEXO) tools/exo-cc.in

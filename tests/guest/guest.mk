@@ -25,6 +25,15 @@ $(BUILD)/guests/notelf.bin:
 GUEST_TESTS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_TEST_PROGRAMS)) \
 	$(BUILD)/guests/notelf.bin
 
+# A program built the way an existing C program's build would call exo-cc:
+# by its own script, with no help from guest_app.
+$(BUILD)/guests/exocc.elf: tests/guest/exocc/build $(wildcard tests/guest/exocc/*.[ch]) \
+		$(shell find tests/guest/exocc/files) $(EXO_LINK_DEPS)
+	$(call msg,BUILD,$@)
+	$(Q)tests/guest/exocc/build $(EXO_CC) $(BUILD)/guests/obj/exocc $@
+
+GUEST_TESTS += $(BUILD)/guests/exocc.elf
+
 # ---- end of guest test programs -------------------------------------------
 
 all: $(GUEST_TESTS)
