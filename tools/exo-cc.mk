@@ -30,16 +30,22 @@ EXO_TREE_INCLUDE := $(CURDIR)/guest-libos/include:$(CURDIR)/hv/include
 exo_cc_gen = sed -e 's|@CC@|$(CC)|g' -e 's|@NM@|$(NM)|g' \
 	-e 's|@GCC_INCLUDE@|$(GCC_INCLUDE)|g' -e 's|@MUSL_INCLUDE@|$(MUSL_INCLUDE)|g' \
 	-e 's|@MUSL_LIBDIR@|$(MUSL_LIBDIR)|g' -e 's|@LIBGCC@|$(EXO_LIBGCC)|g' \
-	-e 's|@LIBEXO@|$(1)|g' -e 's|@LIBFDT@|$(2)|g' -e 's|@LDSCRIPT@|$(3)|g' \
-	-e 's|@EXO_INCLUDE@|$(4)|g' -e 's|@MKSYMBOLS@|$(5)/mksymbols|g' \
-	-e 's|@MKFILES@|$(5)/mkfiles|g' tools/exo-cc.in
+	-e 's|@LIBEXO@|$(strip $(1))|g' -e 's|@LIBFDT@|$(strip $(2))|g' \
+	-e 's|@LDSCRIPT@|$(strip $(3))|g' -e 's|@EXO_INCLUDE@|$(strip $(4))|g' \
+	-e 's|@MKSYMBOLS@|$(strip $(5))/mksymbols|g' -e 's|@MKFILES@|$(strip $(5))/mkfiles|g' \
+	tools/exo-cc.in
+# The build tree's exo-cc and the installed one.
+exo_cc_gen_tree = $(call exo_cc_gen,$(abspath $(LIBEXO)),$(LIBFDT_A),$(CURDIR)/$(LIBOS_LD), \
+	$(EXO_TREE_INCLUDE),$(CURDIR)/tools)
+exo_cc_gen_install = $(call exo_cc_gen,$(EXO_LIBDIR)/libexo.a,$(EXO_LIBDIR)/libfdt.a, \
+	$(EXO_LIBDIR)/guest.ld,$(EXO_LIBDIR)/include,$(EXO_LIBDIR))
 
 # Written to a temporary name and renamed: a parallel make never runs a
 # half-written exo-cc or links a half-written archive.
 $(EXO_CC): tools/exo-cc.in tools/exo-cc.mk $(wildcard config.mk)
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)
-	$(Q)$(call exo_cc_gen,$(abspath $(LIBEXO)),$(LIBFDT_A),$(CURDIR)/$(LIBOS_LD),$(EXO_TREE_INCLUDE),$(CURDIR)/tools) > $@.tmp
+	$(Q)$(exo_cc_gen_tree) > $@.tmp
 	$(Q)chmod +x $@.tmp && mv -f $@.tmp $@
 
 $(LIBEXO): $(LIBOS_OBJS)
@@ -70,6 +76,6 @@ install-exo-cc: $(LIBEXO) tools/exo-cc.in
 	$(Q)install -m 755 tools/mksymbols tools/mkfiles $(DESTDIR)$(EXO_LIBDIR)/
 	$(Q)install -m 644 guest-libos/include/exo/*.h $(DESTDIR)$(EXO_LIBDIR)/include/exo/
 	$(Q)install -m 644 hv/include/public/*.h $(DESTDIR)$(EXO_LIBDIR)/include/public/
-	$(Q)$(call exo_cc_gen,$(EXO_LIBDIR)/libexo.a,$(EXO_LIBDIR)/libfdt.a,$(EXO_LIBDIR)/guest.ld,$(EXO_LIBDIR)/include,$(EXO_LIBDIR)) > $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp
+	$(Q)$(exo_cc_gen_install) > $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp
 	$(Q)chmod 755 $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp && \
 		mv -f $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp $(DESTDIR)$(PREFIX)/bin/exo-cc
