@@ -7,7 +7,8 @@
 #
 #   $(PREFIX)/bin/exo-cc
 #   $(PREFIX)/lib/exovisor/    libexo.a, libfdt.a, guest.ld, mksymbols,
-#                              mkfiles, include/{exo,public}/*.h
+#                              mkfiles, include/{exo,public}/*.h and
+#                              libfdt's headers in include/
 #
 # Included by guest-libos/libos.mk once LIBOS_OBJS and LIBOS_LD are known.
 
@@ -22,8 +23,9 @@ EXO_LIBDIR = $(PREFIX)/lib/exovisor
 EXO_LINK_DEPS := $(EXO_CC) $(LIBEXO) $(LIBOS_LD) tools/mksymbols tools/mkfiles
 
 EXO_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
-# The build tree's exo-cc takes the headers from the source tree.
-EXO_TREE_INCLUDE := $(CURDIR)/guest-libos/include:$(CURDIR)/hv/include
+# The build tree's exo-cc takes the headers from the source tree, and
+# libfdt's (which it links) from the directory holding only them.
+EXO_TREE_INCLUDE := $(CURDIR)/guest-libos/include:$(CURDIR)/hv/include:$(abspath $(FDT_INCLUDE))
 
 # exo_cc_gen(LIBEXO, LIBFDT, LDSCRIPT, INCLUDE-DIRS, TOOLS-DIR): the sed
 # command that fills in tools/exo-cc.in.
@@ -42,7 +44,7 @@ exo_cc_gen_install = $(call exo_cc_gen,$(EXO_LIBDIR)/libexo.a,$(EXO_LIBDIR)/libf
 
 # Written to a temporary name and renamed: a parallel make never runs a
 # half-written exo-cc or links a half-written archive.
-$(EXO_CC): tools/exo-cc.in tools/exo-cc.mk $(wildcard config.mk)
+$(EXO_CC): tools/exo-cc.in tools/exo-cc.mk $(wildcard config.mk) | $(FDT_INCLUDE)/libfdt.h
 	$(call msg,GEN,$@)
 	@mkdir -p $(@D)
 	$(Q)$(exo_cc_gen_tree) > $@.tmp
@@ -76,6 +78,8 @@ install-exo-cc: $(LIBEXO) tools/exo-cc.in
 	$(Q)install -m 755 tools/mksymbols tools/mkfiles $(DESTDIR)$(EXO_LIBDIR)/
 	$(Q)install -m 644 guest-libos/include/exo/*.h $(DESTDIR)$(EXO_LIBDIR)/include/exo/
 	$(Q)install -m 644 hv/include/public/*.h $(DESTDIR)$(EXO_LIBDIR)/include/public/
+	$(Q)install -m 644 $(addprefix $(LIBFDT_INCLUDE)/,libfdt.h libfdt_env.h fdt.h) \
+		$(DESTDIR)$(EXO_LIBDIR)/include/
 	$(Q)$(exo_cc_gen_install) > $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp
 	$(Q)chmod 755 $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp && \
 		mv -f $(DESTDIR)$(PREFIX)/bin/exo-cc.tmp $(DESTDIR)$(PREFIX)/bin/exo-cc
