@@ -48,24 +48,25 @@ include tools/exo-cc.mk
 # change to them must rebuild the applications too.
 APP_CFLAGS := -std=gnu11 -O2 -g -fno-strict-aliasing -MD -MP $(WARNINGS)
 
-# guest_app(NAME, SOURCES[, FLAGS]): the unikernel $(BUILD)/guests/NAME.elf,
-# its sources compiled (objects under $(BUILD)/guests/obj/NAME/) and linked
-# by exo-cc, with FLAGS added to both (-mno-red-zone, for a program that
-# takes interrupts on its own stack).
+# guest_app(NAME, SOURCES): the unikernel $(BUILD)/guests/NAME.elf, its
+# sources compiled (objects under $(BUILD)/guests/obj/NAME/) and linked by
+# exo-cc, with GUEST_FLAGS_NAME added to both (-mno-red-zone, for a
+# program that takes interrupts on its own stack).
 define guest_app
 $(BUILD)/guests/obj/$(1)/%.o: %.c $(EXO_CC)
 	$$(call msg,EXO-CC,$$<)
 	@mkdir -p $$(@D)
-	$$(Q)$(EXO_CC) $$(APP_CFLAGS) $(3) -c $$< -o $$@
+	$$(Q)$(EXO_CC) $$(APP_CFLAGS) $$(GUEST_FLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/guests/obj/$(1)/%.o: %.S $(EXO_CC)
 	$$(call msg,EXO-CC,$$<)
 	@mkdir -p $$(@D)
-	$$(Q)$(EXO_CC) $$(APP_CFLAGS) $(3) -c $$< -o $$@
+	$$(Q)$(EXO_CC) $$(APP_CFLAGS) $$(GUEST_FLAGS_$(1)) -c $$< -o $$@
 $(BUILD)/guests/$(1).elf: $(patsubst %,$(BUILD)/guests/obj/$(1)/%.o,$(basename $(2))) \
 		$(EXO_LINK_DEPS)
 	$$(call msg,EXO-LD,$$@)
 	@mkdir -p $$(@D)
-	$$(Q)$(EXO_CC) $(3) -o $$@ $(patsubst %,$(BUILD)/guests/obj/$(1)/%.o,$(basename $(2)))
+	$$(Q)$(EXO_CC) $$(GUEST_FLAGS_$(1)) -o $$@ \
+		$(patsubst %,$(BUILD)/guests/obj/$(1)/%.o,$(basename $(2)))
 all: $(BUILD)/guests/$(1).elf
 endef
 

@@ -11,11 +11,12 @@
 # `make check` build them. Keep this block above the rules that use
 # GUEST_TESTS.
 GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls
+$(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
+
 # Programs that install their own IDT take interrupts on the stack they
 # interrupt, so their code must leave no red zone there.
-GUEST_NO_RED_ZONE := upcall misbehave
-$(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c,$\
-	$(if $(filter $(t),$(GUEST_NO_RED_ZONE)),-mno-red-zone))))
+GUEST_FLAGS_upcall := -mno-red-zone
+GUEST_FLAGS_misbehave := -mno-red-zone
 
 # A boot module that is not an ELF image at all.
 $(BUILD)/guests/notelf.bin:
