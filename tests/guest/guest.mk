@@ -13,6 +13,11 @@
 GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console redzone
 $(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
 
+# Programs that install their own IDT take interrupts on the stack they
+# interrupt, so their code must leave no red zone there.
+GUEST_FLAGS_upcall := -mno-red-zone
+GUEST_FLAGS_misbehave := -mno-red-zone
+
 # A boot module that is not an ELF image at all.
 $(BUILD)/guests/notelf.bin:
 	@mkdir -p $(@D)
@@ -40,36 +45,42 @@ $(FILES_TEST_TREE).stamp: $(shell find $(FILES_TEST_SRC) | sed 's/ /\\ /g') \
 	$(Q)chmod -R u=rwX,go=rX $(FILES_TEST_TREE) && chmod 0600 $(FILES_TEST_TREE)/dir/sub/secret
 	$(Q)touch -d @1700000000 $(FILES_TEST_TREE)/hello.txt
 	$(Q)touch $@
-$(BUILD)/libos/tests/guest/files/tree.o: $(FILES_TEST_TREE).stamp tools/mkfiles
-	$(call msg,MKFILES,$@)
-	$(Q)tools/mkfiles $(FILES_TEST_TREE) $@
-$(eval $(call guest_app,files,tests/guest/files/files.c tests/guest/files/tree.o))
+# Linked with exo-cc --files, as a user's program would be.
+$(BUILD)/guests/obj/files/%.o: %.c $(EXO_CC)
+	$(call msg,EXO-CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(EXO_CC) $(APP_CFLAGS) -c $< -o $@
+$(BUILD)/guests/files.elf: $(BUILD)/guests/obj/files/tests/guest/files/files.o \
+		$(FILES_TEST_TREE).stamp $(EXO_LINK_DEPS)
+	$(call msg,EXO-LD,$@)
+	$(Q)$(EXO_CC) -o $@ $< --files $(FILES_TEST_TREE)
 # files-partial: the same program over an archive whose third header is
 # damaged (a padding byte, so only the checksum tells), which the library
 # OS must report, keeping the two entries before it.
-$(BUILD)/libos/tests/guest/files/partial.o: $(FILES_TEST_TREE).stamp tools/mkfiles
-	$(call msg,MKFILES,$@)
-	$(Q)tar --format=ustar --no-recursion -C $(FILES_TEST_TREE) -cf $@.tar \
+$(BUILD)/tests/guest/files/partial.tar: $(FILES_TEST_TREE).stamp
+	$(call msg,TAR,$@)
+	$(Q)tar --format=ustar --no-recursion -C $(FILES_TEST_TREE) -cf $@.tmp \
 		./hello.txt ./dir/ ./dir/page.html ./empty
-	$(Q)printf X | dd of=$@.tar bs=1 seek=$$((3 * 512 + 500)) conv=notrunc status=none
-	$(Q)tools/mkfiles $@.tar $@
-$(eval $(call guest_app,files-partial,tests/guest/files/files.c tests/guest/files/partial.o))
+	$(Q)printf X | dd of=$@.tmp bs=1 seek=$$((3 * 512 + 500)) conv=notrunc status=none
+	$(Q)mv $@.tmp $@
+$(BUILD)/guests/files-partial.elf: $(BUILD)/guests/obj/files/tests/guest/files/files.o \
+		$(BUILD)/tests/guest/files/partial.tar $(EXO_LINK_DEPS)
+	$(call msg,EXO-LD,$@)
+	$(Q)$(EXO_CC) -o $@ $< --files $(BUILD)/tests/guest/files/partial.tar
 GUEST_TESTS += $(BUILD)/guests/files.elf $(BUILD)/guests/files-partial.elf
-# The crash tests' image names functions in its reports: linked a second
-# time with the first link's symbol table (tools/mksymbols), which must not
-# move any code.
-$(eval $(call guest_app,crash-nosyms,tests/guest/crash/crash.c))
-$(BUILD)/guests/crash-symbols.S: $(BUILD)/guests/crash-nosyms.elf tools/mksymbols
-	$(call msg,GEN,$@)
-	$(Q)nm -n -S --defined-only $< | tools/mksymbols > $@
-$(BUILD)/guests/crash.elf: $(BUILD)/guests/crash-symbols.S
-	$(call msg,LD,$@)
-	$(Q)$(CC) $(GUEST_LDFLAGS) -o $@ $(LIBOS_OBJS) $(BUILD)/libos/tests/guest/crash/crash.o $< \
-		$(GUEST_LIBS)
-	$(Q)nm -n $(BUILD)/guests/crash-nosyms.elf | grep ' [tTW] ' > $@.text1
-	$(Q)nm -n $@ | grep ' [tTW] ' > $@.text2
-	$(Q)cmp -s $@.text1 $@.text2 || { echo "$@: the symbol table moved code" >&2; rm -f $@; exit 1; }
+# The crash tests' image names functions in its reports: exo-cc links it
+# with its own symbol table.
+$(eval $(call guest_app,crash,tests/guest/crash/crash.c))
 GUEST_TESTS += $(BUILD)/guests/crash.elf
+
+# A program built the way an existing C program's build would call exo-cc:
+# by its own script, with no help from guest_app.
+$(BUILD)/guests/exocc.elf: tests/guest/exocc/build $(wildcard tests/guest/exocc/*.[ch]) \
+		$(shell find tests/guest/exocc/files) $(EXO_LINK_DEPS)
+	$(call msg,BUILD,$@)
+	$(Q)tests/guest/exocc/build $(EXO_CC) $(BUILD)/guests/obj/exocc $@
+
+GUEST_TESTS += $(BUILD)/guests/exocc.elf
 
 # ---- end of guest test programs -------------------------------------------
 
