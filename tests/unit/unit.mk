@@ -14,7 +14,7 @@ UNIT_LIBS := -lcmocka
 UNIT_SHIM := $(BUILD)/host/tests/unit/host_arch.o $(BUILD)/host/hv/common/printk.o
 
 # test name -> the hv/common file it tests
-UNIT_NAMES := page_alloc elf cmdline vsnprintf
+UNIT_NAMES := page_alloc elf cmdline vsnprintf rangeset
 UNIT_TESTS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_NAMES))
 UNIT_OBJS := $(UNIT_SHIM) $(foreach n,$(UNIT_NAMES), \
 	$(BUILD)/host/tests/unit/test_$(n).o $(BUILD)/host/hv/common/$(n).o)
