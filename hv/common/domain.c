@@ -15,6 +15,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
+#include <hv/physdev.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/hv.h>
@@ -336,6 +337,7 @@ void domain_destroy_finish(struct domain *d)
         return;
     vcpus_destroy(d);
     grant_domain_destroy(d);
+    physdev_domain_destroy(d);
     arch_domain_destroy(d, release_frames);
     BUG_ON(d->nr_frames != 0);
     set_state(d, DOMAIN_DEAD);

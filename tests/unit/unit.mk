@@ -36,7 +36,7 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 # hv/common that runs on the host, over the host machine (host_machine.c).
 CORE_NAMES := domain sched grant event memory
 CORE_COMMON := audit console domain domain_build domctl elf event grant guest_access heap hypercall memory \
-	page_alloc \
+	page_alloc physdev physdev_msi rangeset \
 	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
 	$(patsubst %,$(BUILD)/host/hv/common/%.o,$(CORE_COMMON))

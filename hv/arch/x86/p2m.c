@@ -40,6 +40,12 @@ int arch_domain_create(struct domain *d)
     }
     ad->p2m_root = _mfn((uint64_t)(uintptr_t)root >> PAGE_SHIFT);
     d->arch = ad;
+    if (ioport_domain_init(d)) {
+        heap_free_page(root);
+        heap_free_page(ad);
+        d->arch = NULL;
+        return -HV_ENOMEM;
+    }
     return 0;
 }
 
@@ -53,9 +59,11 @@ static void teardown(struct domain *d, uint64_t *table, unsigned int level,
 
         if (!hvm->p2m_present(e))
             continue;
-        if (level == 0 || (level == 1 && (e & PTE_PS)))
-            release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
-        else
+        if (level == 0 || (level == 1 && (e & PTE_PS))) {
+            /* Device memory is not the domain's to give back. */
+            if (!(hvm->p2m_perms(e) & P2M_MMIO))
+                release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
+        } else
             teardown(d, table_of(e), level - 1, release);
     }
     heap_free_page(table);
@@ -66,6 +74,7 @@ void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_
     if (!d->arch)
         return;
     teardown(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, release);
+    ioport_domain_destroy(d);
     heap_free_page(d->arch);
     d->arch = NULL;
 }

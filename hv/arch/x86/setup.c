@@ -90,6 +90,7 @@ void hv_start(uint32_t magic, uint32_t info)
 
     cpu_init();
     memory_init(&boot_info);
+    iomem_init(&boot_info);
     smp_prepare_trampoline();
     acpi_early_init();
     paging_init();

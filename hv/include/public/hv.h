@@ -7,13 +7,14 @@
 #ifndef HV_PUBLIC_HV_H
 #define HV_PUBLIC_HV_H
 
-#define HV_ABI_VERSION 1u
+#define HV_ABI_VERSION 2u
 
 #include "domctl.h"
 #include "errno.h"
 #include "event.h"
 #include "grant.h"
 #include "hypercall.h"
+#include "physdev.h"
 #include "shared_info.h"
 #include "start_info.h"
 

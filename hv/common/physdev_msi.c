@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control domain's PCI configuration space accesses and its device
+ * interrupts. The hypervisor performs every configuration access itself
+ * (the ports are shared, and no instruction is emulated): reads are
+ * passed through, writes that would let a device reach the hypervisor's
+ * memory or interrupts are refused. A device's MSI is programmed by the
+ * hypervisor alone, with a host vector whose interrupts become events on
+ * a port of the control domain (a "pirq" binding).
+ *
+ * Locking: under the hypervisor lock; physdev_irq() takes it itself.
+ */
+#include <hv/arch.h>
+#include <hv/domain.h>
+#include <hv/event.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <hv/physdev.h>
+#include <hv/sched.h>
+#include <public/hv.h>
+
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_INTX_DISABLE (1u << 10)
+#define PCI_STATUS 0x06
+#define PCI_STATUS_CAP_LIST (1u << 4)
+#define PCI_BAR_FIRST 0x10
+#define PCI_BAR_LAST 0x27
+#define PCI_ROM 0x30
+#define PCI_CAP_POINTER 0x34
+#define PCI_CAP_MSI 0x05
+#define PCI_CAP_MSIX 0x11
+#define PCI_CONF_SIZE 256
+
+/* MSI capability fields (from the capability's start). */
+#define MSI_CONTROL 2
+#define MSI_CONTROL_ENABLE (1u << 0)
+#define MSI_CONTROL_MME_MASK (7u << 4)
+#define MSI_CONTROL_64BIT (1u << 7)
+#define MSI_ADDRESS_LO 4
+#define MSI_ADDRESS_HI 8
+#define MSI_DATA_32 8
+#define MSI_DATA_64 12
+#define MSI_CAP_BYTES 24 /* the largest form: 64-bit with per-vector masks */
+#define MSIX_CAP_BYTES 12
+
+#define PIRQ_MAX 64
+
+struct pirq {
+    bool used;
+    uint8_t bus, devfn, cap; /* the function and its MSI capability */
+    uint32_t domid;
+    uint32_t port;
+};
+
+static struct pirq pirqs[PIRQ_MAX];
+
+/* Offset of the function's capability id, or 0. The list is the device's
+ * to write: bounded, and pointers below the header end it. */
+static unsigned int find_cap(unsigned int bus, unsigned int devfn, unsigned int id)
+{
+    unsigned int at;
+
+    if (!(arch_pci_conf_read(bus, devfn, PCI_STATUS, 2) & PCI_STATUS_CAP_LIST))
+        return 0;
+    at = arch_pci_conf_read(bus, devfn, PCI_CAP_POINTER, 1) & 0xfc;
+    for (unsigned int hops = 0; hops < 48 && at >= 0x40; hops++) {
+        if (arch_pci_conf_read(bus, devfn, at, 1) == id)
+            return at;
+        at = arch_pci_conf_read(bus, devfn, at + 1, 1) & 0xfc;
+    }
+    return 0;
+}
+
+static bool overlaps(unsigned int reg, unsigned int size, unsigned int start, unsigned int len)
+{
+    return reg < start + len && start < reg + size;
+}
+
+/* May the control domain write these bytes of the function's header? */
+static bool write_allowed(unsigned int bus, unsigned int devfn, unsigned int reg,
+                          unsigned int size)
+{
+    unsigned int cap;
+
+    if (overlaps(reg, size, PCI_BAR_FIRST, PCI_BAR_LAST - PCI_BAR_FIRST + 1) ||
+        overlaps(reg, size, PCI_ROM, 4))
+        return false;
+    if ((cap = find_cap(bus, devfn, PCI_CAP_MSI)) && overlaps(reg, size, cap, MSI_CAP_BYTES))
+        return false;
+    if ((cap = find_cap(bus, devfn, PCI_CAP_MSIX)) && overlaps(reg, size, cap, MSIX_CAP_BYTES))
+        return false;
+    return true;
+}
+
+int physdev_pci_conf(struct domain *d, uint64_t gpa, bool write)
+{
+    struct hv_physdev_pci_conf c;
+
+    if (copy_from_guest(d, &c, gpa, sizeof(c)) || copy_to_guest(d, gpa, &c, sizeof(c)))
+        return -HV_EFAULT;
+    if (c.segment || c.pad || c.pad2 || (c.size != 1 && c.size != 2 && c.size != 4) ||
+        c.reg >= PCI_CONF_SIZE || c.reg % c.size)
+        return -HV_EINVAL;
+    if (write) {
+        if (!write_allowed(c.bus, c.devfn, c.reg, c.size))
+            return -HV_EPERM;
+        arch_pci_conf_write(c.bus, c.devfn, c.reg, c.size, c.value);
+        return 0;
+    }
+    c.value = arch_pci_conf_read(c.bus, c.devfn, c.reg, c.size);
+    BUG_ON(copy_to_guest(d, gpa, &c, sizeof(c)));
+    return 0;
+}
+
+static void msi_program(const struct pirq *p, uint64_t address, uint32_t data)
+{
+    unsigned int control = arch_pci_conf_read(p->bus, p->devfn, p->cap + MSI_CONTROL, 2);
+    bool wide = control & MSI_CONTROL_64BIT;
+
+    /* Off while it changes; one message (MME 0). */
+    control &= ~(MSI_CONTROL_ENABLE | MSI_CONTROL_MME_MASK);
+    arch_pci_conf_write(p->bus, p->devfn, p->cap + MSI_CONTROL, 2, control);
+    arch_pci_conf_write(p->bus, p->devfn, p->cap + MSI_ADDRESS_LO, 4, (uint32_t)address);
+    if (wide)
+        arch_pci_conf_write(p->bus, p->devfn, p->cap + MSI_ADDRESS_HI, 4,
+                            (uint32_t)(address >> 32));
+    arch_pci_conf_write(p->bus, p->devfn, p->cap + (wide ? MSI_DATA_64 : MSI_DATA_32), 2, data);
+}
+
+static void msi_enable(const struct pirq *p, bool on)
+{
+    unsigned int control = arch_pci_conf_read(p->bus, p->devfn, p->cap + MSI_CONTROL, 2);
+    unsigned int command = arch_pci_conf_read(p->bus, p->devfn, PCI_COMMAND, 2);
+
+    if (on) {
+        /* MSI replaces the pin: the function must not assert both. */
+        arch_pci_conf_write(p->bus, p->devfn, PCI_COMMAND, 2,
+                            command | PCI_COMMAND_INTX_DISABLE);
+        control |= MSI_CONTROL_ENABLE;
+    } else {
+        control &= ~MSI_CONTROL_ENABLE;
+    }
+    arch_pci_conf_write(p->bus, p->devfn, p->cap + MSI_CONTROL, 2, control);
+    if (!on) {
+        msi_program(p, 0, 0); /* nothing aimed at a vector that may be reused */
+        arch_pci_conf_write(p->bus, p->devfn, PCI_COMMAND, 2,
+                            command & ~PCI_COMMAND_INTX_DISABLE);
+    }
+}
+
+int physdev_bind_msi(struct domain *d, uint64_t gpa)
+{
+    struct hv_physdev_bind_msi b;
+    struct pirq *p = NULL;
+    unsigned int pirq, cap, port;
+    uint64_t address;
+    uint32_t data;
+    int err;
+
+    if (copy_from_guest(d, &b, gpa, sizeof(b)) || copy_to_guest(d, gpa, &b, sizeof(b)))
+        return -HV_EFAULT;
+    if (b.segment || b.pad || b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+        return -HV_EINVAL;
+    if (arch_pci_conf_read(b.bus, b.devfn, 0, 2) == 0xffff)
+        return -HV_ENOENT; /* no such function */
+    if (!(cap = find_cap(b.bus, b.devfn, PCI_CAP_MSI)))
+        return -HV_ENOENT;
+    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
+        if (pirqs[pirq].used && pirqs[pirq].bus == b.bus && pirqs[pirq].devfn == b.devfn)
+            return -HV_EBUSY;
+        if (!p && !pirqs[pirq].used)
+            p = &pirqs[pirq];
+    }
+    if (!p)
+        return -HV_ENOSPC;
+    pirq = (unsigned int)(p - pirqs);
+    if ((err = arch_msi_alloc(pirq, &address, &data)))
+        return err;
+    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port))) {
+        arch_msi_free(pirq);
+        return err;
+    }
+    *p = (struct pirq){.used = true, .bus = b.bus, .devfn = b.devfn, .cap = (uint8_t)cap,
+                       .domid = d->id, .port = port};
+    msi_program(p, address, data);
+    msi_enable(p, true);
+    b.port = port;
+    printk(LOG_DEBUG "hv: d%u: MSI of %02x:%02x.%u on port %u (pirq %u)\n", d->id, b.bus,
+           b.devfn >> 3, b.devfn & 7, port, pirq);
+    BUG_ON(copy_to_guest(d, gpa, &b, sizeof(b)));
+    return 0;
+}
+
+void physdev_pirq_closed(struct domain *d, unsigned int pirq)
+{
+    struct pirq *p = pirq < PIRQ_MAX ? &pirqs[pirq] : NULL;
+
+    if (!p || !p->used || p->domid != d->id) {
+        ASSERT_UNREACHABLE();
+        return;
+    }
+    msi_enable(p, false);
+    arch_msi_free(pirq);
+    p->used = false;
+}
+
+void physdev_irq(unsigned int pirq)
+{
+    struct domain *d;
+
+    if (pirq >= PIRQ_MAX)
+        return;
+    hv_lock();
+    if (pirqs[pirq].used && (d = domain_lookup(pirqs[pirq].domid)) != NULL && d->evtchn)
+        event_send_pirq(d, pirqs[pirq].port, pirq);
+    hv_unlock();
+}
