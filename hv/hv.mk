@@ -12,7 +12,7 @@ HV_COMMON := audit boot cmdline console domain domain_build domctl elf event gra
 	page_alloc physdev physdev_msi printk rangeset sched time vcpu \
 	string vsnprintf
 HV_X86 := boot/head.S boot/multiboot.c boot/trampoline.S acpi.c apic.c cpu.c gdt.c \
-	guest_build.c hvm.c iomem.c ioport.c msi.c pci.c smp.c \
+	guest_build.c hvm.c iomem.c ioapic.c ioport.c msi.c pci.c smp.c \
 	memory.c p2m.c paging.c serial.c setup.c symbols.c time.c traps.c traps_entry.S
 HV_SVM := svm.c svm_entry.S
 HV_VMX := caps.c ept.c exit.c vmcs.c vmx.c vmx_entry.S

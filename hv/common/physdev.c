@@ -236,6 +236,10 @@ int64_t do_physdev_op(struct vcpu *v, const uint64_t args[6])
         return event_close_pirq(d, args[1]);
     case HV_PHYSDEV_dma_alloc:
         return op_dma_alloc(d, args[1]);
+    case HV_PHYSDEV_bind_irq:
+        return physdev_bind_irq(d, args[1]);
+    case HV_PHYSDEV_irq_eoi:
+        return physdev_irq_eoi(d, args[1]);
     default:
         return -HV_ENOSYS;
     }

@@ -47,7 +47,9 @@
 
 struct pirq {
     bool used;
-    uint8_t bus, devfn, cap; /* the function and its MSI capability */
+    bool pin;                /* an IOAPIC pin (gsi), else an MSI */
+    uint32_t gsi;
+    uint8_t bus, devfn, cap; /* MSI: the function and its capability */
     uint32_t domid;
     uint32_t port;
 };
@@ -166,7 +168,8 @@ int physdev_bind_msi(struct domain *d, uint64_t gpa)
     if (!(cap = find_cap(b.bus, b.devfn, PCI_CAP_MSI)))
         return -HV_ENOENT;
     for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
-        if (pirqs[pirq].used && pirqs[pirq].bus == b.bus && pirqs[pirq].devfn == b.devfn)
+        if (pirqs[pirq].used && !pirqs[pirq].pin && pirqs[pirq].bus == b.bus &&
+            pirqs[pirq].devfn == b.devfn)
             return -HV_EBUSY;
         if (!p && !pirqs[pirq].used)
             p = &pirqs[pirq];
@@ -191,6 +194,55 @@ int physdev_bind_msi(struct domain *d, uint64_t gpa)
     return 0;
 }
 
+int physdev_bind_irq(struct domain *d, uint64_t gpa)
+{
+    struct hv_physdev_bind_irq b;
+    struct pirq *p = NULL;
+    unsigned int pirq, port;
+    int err;
+
+    if (copy_from_guest(d, &b, gpa, sizeof(b)) || copy_to_guest(d, gpa, &b, sizeof(b)))
+        return -HV_EFAULT;
+    if (b.pad || b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+        return -HV_EINVAL;
+    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
+        if (pirqs[pirq].used && pirqs[pirq].pin && pirqs[pirq].gsi == b.gsi)
+            return -HV_EBUSY;
+        if (!p && !pirqs[pirq].used)
+            p = &pirqs[pirq];
+    }
+    if (!p)
+        return -HV_ENOSPC;
+    pirq = (unsigned int)(p - pirqs);
+    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port)))
+        return err;
+    /* Recorded before the pin is live: it may fire at once. */
+    *p = (struct pirq){.used = true, .pin = true, .gsi = b.gsi, .domid = d->id, .port = port};
+    if ((err = arch_gsi_bind(pirq, b.gsi))) {
+        /* Closing the port releases the record (physdev_pirq_closed());
+         * the pin was never programmed, so unbinding it does nothing. */
+        BUG_ON(event_close_pirq(d, port));
+        return err;
+    }
+    b.port = port;
+    printk(LOG_DEBUG "hv: d%u: GSI %u on port %u (pirq %u)\n", d->id, b.gsi, port, pirq);
+    BUG_ON(copy_to_guest(d, gpa, &b, sizeof(b)));
+    return 0;
+}
+
+int physdev_irq_eoi(struct domain *d, uint64_t port)
+{
+    for (unsigned int pirq = 0; pirq < PIRQ_MAX; pirq++) {
+        if (pirqs[pirq].used && pirqs[pirq].domid == d->id && pirqs[pirq].port == port) {
+            if (!pirqs[pirq].pin)
+                return -HV_EINVAL; /* MSIs are edge-triggered: nothing to end */
+            arch_gsi_unmask(pirq);
+            return 0;
+        }
+    }
+    return -HV_EINVAL;
+}
+
 void physdev_pirq_closed(struct domain *d, unsigned int pirq)
 {
     struct pirq *p = pirq < PIRQ_MAX ? &pirqs[pirq] : NULL;
@@ -199,8 +251,12 @@ void physdev_pirq_closed(struct domain *d, unsigned int pirq)
         ASSERT_UNREACHABLE();
         return;
     }
-    msi_enable(p, false);
-    arch_msi_free(pirq);
+    if (p->pin) {
+        arch_gsi_unbind(pirq);
+    } else {
+        msi_enable(p, false);
+        arch_msi_free(pirq);
+    }
     p->used = false;
 }
 

@@ -432,3 +432,16 @@ int arch_msi_alloc(unsigned int pirq, uint64_t *address, uint32_t *data)
 void arch_msi_free(unsigned int pirq)
 {
 }
+
+int arch_gsi_bind(unsigned int pirq, uint32_t gsi)
+{
+    return -HV_ENOENT; /* no IOAPIC */
+}
+
+void arch_gsi_unbind(unsigned int pirq)
+{
+}
+
+void arch_gsi_unmask(unsigned int pirq)
+{
+}

@@ -157,5 +157,12 @@ void arch_pci_conf_write(unsigned int bus, unsigned int devfn, unsigned int reg,
  * the device must write. -HV_ENOSPC when no vector is free. */
 int arch_msi_alloc(unsigned int pirq, uint64_t *address, uint32_t *data) __must_check;
 void arch_msi_free(unsigned int pirq);
+/* The same for a device interrupt on an IOAPIC pin: program GSI gsi for
+ * pirq, unmasked (-HV_ENOENT: no IOAPIC has it; -HV_EPERM: the
+ * hypervisor's own; -HV_ENOSPC). A level-triggered pin masks itself each
+ * time it fires until arch_gsi_unmask(). */
+int arch_gsi_bind(unsigned int pirq, uint32_t gsi) __must_check;
+void arch_gsi_unbind(unsigned int pirq);
+void arch_gsi_unmask(unsigned int pirq);
 
 #endif

@@ -28,5 +28,7 @@ void physdev_pirq_closed(struct domain *d, unsigned int pirq);
 /* The PCI part of physdev_op (physdev_msi.c). */
 int physdev_pci_conf(struct domain *d, uint64_t gpa, bool write) __must_check;
 int physdev_bind_msi(struct domain *d, uint64_t gpa) __must_check;
+int physdev_bind_irq(struct domain *d, uint64_t gpa) __must_check;
+int physdev_irq_eoi(struct domain *d, uint64_t port) __must_check;
 
 #endif

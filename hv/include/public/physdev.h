@@ -24,6 +24,8 @@
 #define HV_PHYSDEV_bind_msi 5          /* struct hv_physdev_bind_msi */
 #define HV_PHYSDEV_unbind 6            /* arg = the event-channel port of a binding */
 #define HV_PHYSDEV_dma_alloc 7         /* struct hv_physdev_dma */
+#define HV_PHYSDEV_bind_irq 8          /* struct hv_physdev_bind_irq */
+#define HV_PHYSDEV_irq_eoi 9           /* arg = the event-channel port of a bind_irq */
 
 /*
  * ioport_permission: give (allow = 1) or take back (allow = 0) the I/O
@@ -114,6 +116,28 @@ struct hv_physdev_bind_msi {
     uint32_t pad;     /* IN: 0 */
 };
 _Static_assert(sizeof(struct hv_physdev_bind_msi) == 16, "physdev bind_msi layout");
+
+/*
+ * bind_irq: a device interrupt on an IOAPIC pin (legacy INTx, an ISA IRQ),
+ * named by its GSI (the control domain finds a PCI function's GSI in the
+ * ACPI _PRT; an ISA IRQ's is its number unless the MADT overrides it). The
+ * hypervisor programs the pin with a host vector, with the trigger and
+ * polarity of its bus (GSI 16 and up: level, active low; below: ISA's
+ * edge, active high, or what the MADT override says), and each interrupt
+ * arrives as an event on a new port (state HV_EVTCHN_STATE_pirq). A
+ * level-triggered pin is masked when it fires and stays masked until the
+ * control domain has quieted the device and calls irq_eoi with the port.
+ * -HV_ENOENT if no IOAPIC has that GSI, -HV_EPERM for the hypervisor's own
+ * (the PIT, COM1, the RTC), -HV_EBUSY if it is bound already. unbind (or
+ * closing the port) masks the pin again.
+ */
+struct hv_physdev_bind_irq {
+    uint32_t gsi;  /* IN */
+    uint32_t vcpu; /* IN: the vCPU to notify */
+    uint32_t port; /* OUT: the event-channel port */
+    uint32_t pad;  /* IN: 0 */
+};
+_Static_assert(sizeof(struct hv_physdev_bind_irq) == 16, "physdev bind_irq layout");
 
 /*
  * dma_alloc: size bytes (a power of two, 4 KiB to HV_PHYSDEV_DMA_MAX) of

@@ -5,7 +5,9 @@
  * configuration access, has its register BAR mapped 1:1, checks the
  * identification register, the liveness check and the factorial unit,
  * binds the device's MSI to an event channel and receives two interrupts
- * on it (one raised by hand, one at the end of a DMA), and moves bytes
+ * on it (one raised by hand, one at the end of a DMA), then binds its
+ * legacy interrupt (an IOAPIC pin) and receives three, ending each with
+ * irq_eoi, and moves bytes
  * from DMA memory mapped 1:1 into the device and back. It opens QEMU's
  * fw_cfg ports and reads the "QEMU" signature through them with in/out.
  * Then the hostile part: the hypervisor's own ports, RAM and the local
@@ -16,6 +18,7 @@
 #include <exo/event.h>
 #include <exo/hypercall.h>
 #include <exo/libos.h>
+#include <exo/time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -246,6 +249,63 @@ static void hostile(unsigned int devfn, uint64_t bar)
     check(physdev(99, &m) == -HV_ENOSYS, "unknown command", 0);
 }
 
+/* The legacy interrupt, through the IOAPIC. Its GSI is what QEMU q35's
+ * ACPI _PRT says for the slot: INTA-INTD of slot s go to PIRQ E-H as
+ * (s + pin) % 4 + 4, and PIRQ n is GSI 16 + n. */
+static void legacy(unsigned int devfn)
+{
+    struct hv_physdev_bind_irq b = {.vcpu = 0};
+    uint32_t pin;
+    long r;
+
+    conf_read(0, devfn, 0x3d, 1, &pin);
+    check(pin >= 1 && pin <= 4, "the device has an interrupt pin", pin);
+    b.gsi = 16 + ((devfn >> 3) + pin - 1) % 4 + 4;
+    r = physdev(HV_PHYSDEV_bind_irq, &b);
+    check(r == 0 && b.port > 0, "GSI bound to an event channel", r ? r : (long)b.gsi);
+    if (r)
+        return;
+    for (uint32_t round = 1; round <= 3; round++) {
+        wr(EDU_IRQ_RAISE, round);
+        r = event_wait(b.port);
+        check(r == 0 && rd(EDU_IRQ_STATUS) == round, "legacy interrupt arrives as an event",
+              rd(EDU_IRQ_STATUS));
+        wr(EDU_IRQ_ACK, round); /* the device lowers its line */
+        r = physdev(HV_PHYSDEV_irq_eoi, (void *)(uintptr_t)b.port);
+        check(r == 0, "end of interrupt unmasks the pin", r);
+    }
+    /* Not handled: the line stays up, and the pin stays masked. Only the
+     * end of interrupt lets it fire again. */
+    wr(EDU_IRQ_RAISE, 4);
+    event_wait(b.port);
+    /* Long enough for an unmasked pin to fire again, even past QEMU's
+     * IOAPIC slowing down a storm (10 ms after 10000 interrupts). */
+    for (uint64_t end = libos_time_ns() + 50000000; libos_time_ns() < end;)
+        hv_sched_op(HV_SCHED_yield, 0, 0);
+    check(!event_test_and_clear(b.port), "a level pin stays masked until its end of interrupt",
+          0);
+    r = physdev(HV_PHYSDEV_irq_eoi, (void *)(uintptr_t)b.port);
+    check(r == 0 && event_wait(b.port) == 0, "a line still up fires again after it", r);
+    wr(EDU_IRQ_ACK, 4);
+    check(physdev(HV_PHYSDEV_irq_eoi, (void *)(uintptr_t)b.port) == 0, "end of interrupt", 0);
+    {
+        struct hv_physdev_bind_irq again = b;
+
+        r = physdev(HV_PHYSDEV_bind_irq, &again);
+        check(r == -HV_EBUSY, "binding the GSI twice is refused", r);
+        again.gsi = 4;
+        r = physdev(HV_PHYSDEV_bind_irq, &again);
+        check(r == -HV_EPERM, "COM1's IRQ is refused", r);
+        again.gsi = 9999;
+        r = physdev(HV_PHYSDEV_bind_irq, &again);
+        check(r == -HV_ENOENT, "a GSI no IOAPIC has", r);
+    }
+    r = physdev(HV_PHYSDEV_irq_eoi, (void *)4000);
+    check(r == -HV_EINVAL, "end of interrupt on a port that is no binding", r);
+    r = physdev(HV_PHYSDEV_unbind, (void *)(uintptr_t)b.port);
+    check(r == 0, "GSI unbound", r);
+}
+
 static int control(void)
 {
     struct hv_physdev_ioport io = {.domid = 0, .first = 0x510, .count = 2, .allow = 1};
@@ -342,6 +402,8 @@ static int control(void)
     /* The MSI enable bit of the first capability (edu's only one) is off. */
     conf_read(0, devfn, (v & 0xfc) + 2, 2, &msi_control);
     check(!(msi_control & 1), "MSI disabled on the device", msi_control);
+    legacy(devfn);
+
     m.frame = bar >> 12;
     r = physdev(HV_PHYSDEV_iomem_unmap, &m);
     check(r == 0, "BAR0 unmapped", r);
@@ -360,6 +422,7 @@ static int other(void)
     struct hv_physdev_pci_conf c = {.size = 4};
     struct hv_physdev_bind_msi b = {0};
     struct hv_physdev_dma d = {.size = 4096};
+    struct hv_physdev_bind_irq irq = {.gsi = 21};
 
     check(physdev(HV_PHYSDEV_ioport_permission, &io) == -HV_EPERM, "ioport_permission", 0);
     check(physdev(HV_PHYSDEV_iomem_map, &m) == -HV_EPERM, "iomem_map", 0);
@@ -369,6 +432,8 @@ static int other(void)
     check(physdev(HV_PHYSDEV_bind_msi, &b) == -HV_EPERM, "bind_msi", 0);
     check(physdev(HV_PHYSDEV_unbind, (void *)1) == -HV_EPERM, "unbind", 0);
     check(physdev(HV_PHYSDEV_dma_alloc, &d) == -HV_EPERM, "dma_alloc", 0);
+    check(physdev(HV_PHYSDEV_bind_irq, &irq) == -HV_EPERM, "bind_irq", 0);
+    check(physdev(HV_PHYSDEV_irq_eoi, (void *)1) == -HV_EPERM, "irq_eoi", 0);
     check(physdev(12345, &d) == -HV_EPERM, "an unknown command", 0);
     printf("devices: d%u: every physdev command refused (%d checks, %d failures)\n",
            libos_domain_id(), checks, failures);
