@@ -32,9 +32,6 @@ struct physdev_domain {
 };
 BUILD_BUG_ON(sizeof(struct physdev_domain) > PAGE_SIZE);
 
-/* Tries at finding a DMA block clear of the caller's memory map. */
-#define DMA_TRIES 8
-
 static struct domain *live_target(uint64_t domid)
 {
     struct domain *d = domid < DOMAIN_MAX ? domain_lookup((uint32_t)domid) : NULL;
@@ -135,27 +132,30 @@ static bool any_mapped(struct domain *d, uint64_t gfn, uint64_t count)
 }
 
 /* A block of 2^order frames whose host addresses are free in d's p2m.
- * Blocks that collide are held until the end so they are not found again. */
+ * Blocks that collide (they lie under its RAM's guest addresses) are held
+ * until the end, chained through their first words, so that they are not
+ * found again: at most d's memory size in frames is ever held. */
 static int dma_block(struct domain *d, unsigned int order, mfn_t *out)
 {
-    mfn_t held[DMA_TRIES];
-    unsigned int nr_held = 0;
+    uint64_t held = UINT64_MAX; /* frame number of the first held block */
     int err = -HV_ENOMEM;
+    mfn_t mfn;
 
-    while (nr_held < DMA_TRIES) {
-        mfn_t mfn;
-
-        if (page_alloc(order, &mfn))
-            break;
+    while (!page_alloc(order, &mfn)) {
         if (!any_mapped(d, mfn_x(mfn), 1ull << order)) {
             *out = mfn;
             err = 0;
             break;
         }
-        held[nr_held++] = mfn;
+        *(uint64_t *)arch_frame_virt(mfn) = held;
+        held = mfn_x(mfn);
     }
-    while (nr_held--)
-        BUG_ON(page_free(held[nr_held], order));
+    while (held != UINT64_MAX) {
+        uint64_t next = *(uint64_t *)arch_frame_virt(_mfn(held));
+
+        BUG_ON(page_free(_mfn(held), order));
+        held = next;
+    }
     return err;
 }
 

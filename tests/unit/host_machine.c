@@ -399,12 +399,16 @@ int arch_p2m_split(struct domain *d, gfn_t gfn)
 
 /* Devices: the host machine has none. Its I/O ports can be given, except
  * a console of its own at 0x3f8-0x3ff, so the permission logic runs. */
+bool host_ioport_open[DOMAIN_MAX][0x10000];
+
 int arch_ioport_permit(struct domain *d, uint32_t first, uint32_t last, bool allow)
 {
     if (first > last || last > 0xffff)
         return -HV_EINVAL;
     if (allow && first <= 0x3ff && 0x3f8 <= last)
         return -HV_EPERM;
+    for (uint32_t port = first; port <= last; port++)
+        host_ioport_open[d->id][port] = allow;
     return 0;
 }
 

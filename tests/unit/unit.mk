@@ -34,7 +34,7 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 
 # Tests of the hypervisor core (domains, scheduler, hypercalls) link all of
 # hv/common that runs on the host, over the host machine (host_machine.c).
-CORE_NAMES := domain sched grant event memory
+CORE_NAMES := domain sched grant event memory physdev
 CORE_COMMON := audit console domain domain_build domctl elf event grant guest_access heap hypercall memory \
 	page_alloc physdev physdev_msi rangeset \
 	printk sched time vcpu
