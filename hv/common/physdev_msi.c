@@ -23,9 +23,14 @@
 #define PCI_COMMAND_INTX_DISABLE (1u << 10)
 #define PCI_STATUS 0x06
 #define PCI_STATUS_CAP_LIST (1u << 4)
+/* Type 0 headers: BARs 0x10-0x27, ROM 0x30. Type 1 (bridges): BARs
+ * 0x10-0x17, the windows they forward 0x1c-0x2f and 0x30-0x33, ROM 0x38.
+ * Refused alike: what is read-only in one type is harmless to refuse. */
+#define PCI_HEADER_TYPE 0x0e
 #define PCI_BAR_FIRST 0x10
-#define PCI_BAR_LAST 0x27
+#define PCI_BAR_LAST 0x2f
 #define PCI_ROM 0x30
+#define PCI_BRIDGE_ROM 0x38
 #define PCI_CAP_POINTER 0x34
 #define PCI_CAP_MSI 0x05
 #define PCI_CAP_MSIX 0x11
@@ -82,10 +87,14 @@ static bool overlaps(unsigned int reg, unsigned int size, unsigned int start, un
 static bool write_allowed(unsigned int bus, unsigned int devfn, unsigned int reg,
                           unsigned int size)
 {
+    bool bridge = (arch_pci_conf_read(bus, devfn, PCI_HEADER_TYPE, 1) & 0x7f) == 1;
     unsigned int cap;
 
-    if (overlaps(reg, size, PCI_BAR_FIRST, PCI_BAR_LAST - PCI_BAR_FIRST + 1) ||
-        overlaps(reg, size, PCI_ROM, 4))
+    /* A bridge's bus numbers (0x18-0x1a; BAR2 of other functions) stay
+     * writable: they move no memory. */
+    if ((overlaps(reg, size, PCI_BAR_FIRST, PCI_BAR_LAST - PCI_BAR_FIRST + 1) &&
+         !(bridge && reg >= 0x18 && reg + size <= 0x1b)) ||
+        overlaps(reg, size, PCI_ROM, 4) || overlaps(reg, size, PCI_BRIDGE_ROM, 4))
         return false;
     if ((cap = find_cap(bus, devfn, PCI_CAP_MSI)) && overlaps(reg, size, cap, MSI_CAP_BYTES))
         return false;

@@ -78,8 +78,10 @@ _Static_assert(sizeof(struct hv_physdev_iomem) == 24, "physdev iomem layout");
  * size, below 256) of function bus:devfn of segment 0 for the caller. A
  * function that does not exist reads as all ones. Writes that would let a
  * device reach the hypervisor's interrupts or move its memory are refused
- * with -HV_EPERM: the base address registers and expansion ROM (0x10-0x27,
- * 0x30-0x33: the firmware placed them) and the MSI and MSI-X capabilities
+ * with -HV_EPERM: the base address registers, a bridge's forwarding
+ * windows and the expansion ROM (0x10-0x2f except a bridge's bus numbers
+ * 0x18-0x1a, 0x30-0x33, 0x38-0x3b: the firmware placed them) and the MSI
+ * and MSI-X capabilities
  * (the hypervisor programs them, see bind_msi). -HV_EINVAL for a bad size,
  * alignment, register or segment.
  */

@@ -219,6 +219,11 @@ static void hostile(unsigned int devfn, uint64_t bar)
     check(r == -HV_EPERM, "moving BAR0 is refused", r);
     conf_read(0, devfn, 0x10, 4, &v);
     check((v & ~0xfu) == bar, "BAR0 is where it was", v);
+    r = conf_write(0, devfn, 0x18, 4, 0);
+    check(r == -HV_EPERM, "BAR2 of an ordinary function is refused", r);
+    r = conf_write(0, devfn, 0x3c, 1, 0x0b);
+    conf_read(0, devfn, 0x3c, 1, &v);
+    check(r == 0 && v == 0x0b, "the interrupt line register is writable", r ? r : (long)v);
     r = conf_write(0, devfn, 0x31, 1, 1);
     check(r == -HV_EPERM, "the expansion ROM BAR is refused", r);
     r = physdev(HV_PHYSDEV_bind_msi, &b);
