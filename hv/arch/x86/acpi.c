@@ -108,6 +108,8 @@ static const struct sdt_header *find_table(const struct rsdp *r, const char *sig
 
 static uint64_t ebda_base;
 
+struct acpi_ecam acpi_ecam[ACPI_MAX_ECAM];
+unsigned int acpi_nr_ecam;
 struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
 unsigned int acpi_nr_ioapics;
 struct acpi_override acpi_overrides[ACPI_MAX_OVERRIDES];
@@ -118,6 +120,27 @@ unsigned int acpi_nr_overrides;
 static unsigned int inti_flags(uint16_t mps)
 {
     return ((mps & 3) == 3 ? ACPI_IRQ_ACTIVE_LOW : 0) | (((mps >> 2) & 3) == 3 ? ACPI_IRQ_LEVEL : 0);
+}
+
+/* MCFG: a header, 8 reserved bytes, then 16-byte entries: base address,
+ * segment, first and last bus. */
+static void note_ecam(const struct sdt_header *mcfg)
+{
+    const uint8_t *p = (const uint8_t *)mcfg + sizeof(*mcfg) + 8;
+    const uint8_t *end = (const uint8_t *)mcfg + mcfg->length;
+
+    for (; p + 16 <= end && acpi_nr_ecam < ACPI_MAX_ECAM; p += 16) {
+        uint64_t base = *(const uint64_t *)(const void *)p;
+        uint8_t first = p[10], last = p[11];
+
+        if (last < first)
+            continue;
+        acpi_ecam[acpi_nr_ecam] = (struct acpi_ecam){base + ((uint64_t)first << 20),
+                                                     base + ((uint64_t)(last + 1) << 20)};
+        printk("hv: acpi: PCI configuration window %#lx-%#lx (buses %u-%u)\n",
+               acpi_ecam[acpi_nr_ecam].start, acpi_ecam[acpi_nr_ecam].end - 1, first, last);
+        acpi_nr_ecam++;
+    }
 }
 
 static void note_routing(const uint8_t *e)
@@ -163,6 +186,12 @@ unsigned int acpi_find_cpus(uint64_t rsdp_hint, uint32_t *apic_ids, unsigned int
     if (!r) {
         printk(LOG_WARN "hv: acpi: no RSDP: running on the boot CPU only\n");
         return 0;
+    }
+    {
+        const struct sdt_header *mcfg = find_table(r, "MCFG");
+
+        if (mcfg)
+            note_ecam(mcfg);
     }
     m = (const struct madt *)find_table(r, "APIC");
     if (!m) {

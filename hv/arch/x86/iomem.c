@@ -6,6 +6,7 @@
  * megabyte, outside the hypervisor's interrupt and timer devices, and
  * within the physical address width.
  */
+#include <asm/acpi.h>
 #include <asm/boot.h>
 #include <asm/setup.h>
 #include <asm/x86.h>
@@ -48,6 +49,9 @@ bool arch_mmio_allowed(uint64_t first, uint64_t count)
         return false;
     for (unsigned int i = 0; i < nr_regions; i++)
         if (start < regions[i].end && regions[i].start < end)
+            return false;
+    for (unsigned int i = 0; i < acpi_nr_ecam; i++)
+        if (start < acpi_ecam[i].end && acpi_ecam[i].start < end)
             return false;
     return true;
 }

@@ -193,6 +193,9 @@ static void hostile(unsigned int devfn, uint64_t bar)
     m.frame = 0xfec00;
     r = physdev(HV_PHYSDEV_iomem_map, &m);
     check(r == -HV_EPERM, "the IOAPIC page is refused", r);
+    m.frame = 0xb0000;
+    r = physdev(HV_PHYSDEV_iomem_map, &m);
+    check(r == -HV_EPERM, "the PCI configuration window (ECAM) is refused", r);
     m.frame = bar >> 12;
     r = physdev(HV_PHYSDEV_iomem_map, &m);
     check(r == -HV_EEXIST, "mapping the BAR twice is refused", r);

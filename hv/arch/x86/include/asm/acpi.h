@@ -32,6 +32,16 @@ struct acpi_override {
     unsigned int flags; /* ACPI_IRQ_* */
 };
 
+/* The PCI Express configuration windows (ECAM) the MCFG lists: the
+ * hypervisor's alone, never device memory a domain may map. */
+#define ACPI_MAX_ECAM 4
+
+struct acpi_ecam {
+    uint64_t start, end; /* [start, end) */
+};
+
+extern struct acpi_ecam acpi_ecam[ACPI_MAX_ECAM];
+extern unsigned int acpi_nr_ecam;
 extern struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
 extern unsigned int acpi_nr_ioapics;
 extern struct acpi_override acpi_overrides[ACPI_MAX_OVERRIDES];
