@@ -89,6 +89,9 @@ static int op_iomem(struct domain *self, uint64_t gpa, bool map)
         return -HV_ESRCH;
     if (!arch_mmio_allowed(m.frame, m.count))
         return -HV_EPERM;
+    /* A bound MSI-X entry's address and data are the hypervisor's. */
+    if (map && physdev_msix_table_overlaps(m.frame, m.count))
+        return -HV_EPERM;
     /* Check every frame before changing any. */
     for (uint64_t i = 0; i < m.count; i++) {
         bool mapped = !arch_p2m_lookup(d, _gfn(m.frame + i), &mfn, &perms);
@@ -240,6 +243,8 @@ int64_t do_physdev_op(struct vcpu *v, const uint64_t args[6])
         return physdev_bind_irq(d, args[1]);
     case HV_PHYSDEV_irq_eoi:
         return physdev_irq_eoi(d, args[1]);
+    case HV_PHYSDEV_bind_msix:
+        return physdev_bind_msix(d, args[1]);
     default:
         return -HV_ENOSYS;
     }

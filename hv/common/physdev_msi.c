@@ -47,14 +47,34 @@
 #define MSI_DATA_64 12
 #define MSI_CAP_BYTES 24 /* the largest form: 64-bit with per-vector masks */
 #define MSIX_CAP_BYTES 12
+/* MSI-X capability and table fields. */
+#define MSIX_CONTROL 2
+#define MSIX_CONTROL_SIZE_MASK 0x7ffu
+#define MSIX_CONTROL_FUNCTION_MASK (1u << 14)
+#define MSIX_CONTROL_ENABLE (1u << 15)
+#define MSIX_TABLE 4
+#define MSIX_TABLE_BIR_MASK 7u
+#define MSIX_ENTRY_BYTES 16
+#define MSIX_ENTRY_ADDRESS_LO 0
+#define MSIX_ENTRY_ADDRESS_HI 4
+#define MSIX_ENTRY_DATA 8
+#define MSIX_ENTRY_CONTROL 12
+#define MSIX_ENTRY_MASKED 1u
+#define PCI_BAR_IO 1u
+#define PCI_BAR_TYPE_64 (2u << 1)
+#define PCI_BAR_TYPE_MASK (3u << 1)
+#define FOUR_GIB (4ull << 30)
 
 #define PIRQ_MAX 64
 
 struct pirq {
     bool used;
-    bool pin;                /* an IOAPIC pin (gsi), else an MSI */
+    bool pin;                /* an IOAPIC pin (gsi), else an MSI or MSI-X */
+    bool msix;               /* an MSI-X entry, at table_entry */
     uint32_t gsi;
-    uint8_t bus, devfn, cap; /* MSI: the function and its capability */
+    uint8_t bus, devfn, cap; /* MSI, MSI-X: the function and its capability */
+    uint16_t entry;          /* MSI-X: the entry, its address and its table's frames */
+    uint64_t table_entry, table_first, table_last;
     uint32_t domid;
     uint32_t port;
 };
@@ -177,6 +197,7 @@ int physdev_bind_msi(struct domain *d, uint64_t gpa)
     if (!(cap = find_cap(b.bus, b.devfn, PCI_CAP_MSI)))
         return -HV_ENOENT;
     for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
+        /* Bound already, or its MSI-X is (never both at once). */
         if (pirqs[pirq].used && !pirqs[pirq].pin && pirqs[pirq].bus == b.bus &&
             pirqs[pirq].devfn == b.devfn)
             return -HV_EBUSY;
@@ -199,6 +220,151 @@ int physdev_bind_msi(struct domain *d, uint64_t gpa)
     b.port = port;
     printk(LOG_DEBUG "hv: d%u: MSI of %02x:%02x.%u on port %u (pirq %u)\n", d->id, b.bus,
            b.devfn >> 3, b.devfn & 7, port, pirq);
+    BUG_ON(copy_to_guest(d, gpa, &b, sizeof(b)));
+    return 0;
+}
+
+/* The host-physical address of BAR bar of a function: 0 if it is an I/O
+ * BAR, not assigned, or not there. */
+static uint64_t bar_address(unsigned int bus, unsigned int devfn, unsigned int bar)
+{
+    uint32_t low = arch_pci_conf_read(bus, devfn, PCI_BAR_FIRST + 4 * bar, 4);
+    uint64_t address = low & ~0xfull;
+
+    if (low & PCI_BAR_IO)
+        return 0;
+    if ((low & PCI_BAR_TYPE_MASK) == PCI_BAR_TYPE_64) {
+        if (bar == 5)
+            return 0;
+        address |= (uint64_t)arch_pci_conf_read(bus, devfn, PCI_BAR_FIRST + 4 * (bar + 1), 4)
+                   << 32;
+    }
+    return address;
+}
+
+/* Whether host frames [first, last] are mapped as device memory anywhere. */
+static bool mapped_anywhere(uint64_t first, uint64_t last)
+{
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
+        struct domain *o = domain_lookup(id);
+
+        for (uint64_t f = first; o && o->arch && f <= last; f++) {
+            unsigned int perms;
+            mfn_t mfn;
+
+            if (!arch_p2m_lookup(o, _gfn(f), &mfn, &perms) && mfn_x(mfn) == f)
+                return true;
+        }
+    }
+    return false;
+}
+
+bool physdev_msix_table_overlaps(uint64_t first, uint64_t count)
+{
+    for (unsigned int i = 0; i < PIRQ_MAX; i++)
+        if (pirqs[i].used && pirqs[i].msix && pirqs[i].table_first < first + count &&
+            first <= pirqs[i].table_last)
+            return true;
+    return false;
+}
+
+static void msix_entry_write(const struct pirq *p, unsigned int field, uint32_t value)
+{
+    arch_msix_write(p->table_entry + field, value);
+}
+
+/* Mask and clear p's entry; with the function's last bound entry, MSI-X
+ * goes off and INTx is allowed again. */
+static void msix_release(struct pirq *p)
+{
+    unsigned int control, command;
+
+    msix_entry_write(p, MSIX_ENTRY_CONTROL, MSIX_ENTRY_MASKED);
+    msix_entry_write(p, MSIX_ENTRY_ADDRESS_LO, 0);
+    msix_entry_write(p, MSIX_ENTRY_ADDRESS_HI, 0);
+    msix_entry_write(p, MSIX_ENTRY_DATA, 0);
+    for (unsigned int i = 0; i < PIRQ_MAX; i++)
+        if (&pirqs[i] != p && pirqs[i].used && pirqs[i].msix && pirqs[i].bus == p->bus &&
+            pirqs[i].devfn == p->devfn)
+            return;
+    control = arch_pci_conf_read(p->bus, p->devfn, p->cap + MSIX_CONTROL, 2);
+    arch_pci_conf_write(p->bus, p->devfn, p->cap + MSIX_CONTROL, 2,
+                        control & ~MSIX_CONTROL_ENABLE);
+    command = arch_pci_conf_read(p->bus, p->devfn, PCI_COMMAND, 2);
+    arch_pci_conf_write(p->bus, p->devfn, PCI_COMMAND, 2, command & ~PCI_COMMAND_INTX_DISABLE);
+}
+
+int physdev_bind_msix(struct domain *d, uint64_t gpa)
+{
+    struct hv_physdev_bind_msix b;
+    struct pirq *p = NULL, to;
+    unsigned int pirq, cap, control, size, table, port;
+    uint64_t base, start, address;
+    uint32_t data;
+    int err;
+
+    if (copy_from_guest(d, &b, gpa, sizeof(b)) || copy_to_guest(d, gpa, &b, sizeof(b)))
+        return -HV_EFAULT;
+    if (b.segment || b.pad || b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
+        return -HV_EINVAL;
+    if (arch_pci_conf_read(b.bus, b.devfn, 0, 2) == 0xffff)
+        return -HV_ENOENT;
+    if (!(cap = find_cap(b.bus, b.devfn, PCI_CAP_MSIX)))
+        return -HV_ENOENT;
+    control = arch_pci_conf_read(b.bus, b.devfn, cap + MSIX_CONTROL, 2);
+    size = (control & MSIX_CONTROL_SIZE_MASK) + 1;
+    table = arch_pci_conf_read(b.bus, b.devfn, cap + MSIX_TABLE, 4);
+    if (b.entry >= size || (table & MSIX_TABLE_BIR_MASK) > 5)
+        return -HV_EINVAL;
+    base = bar_address(b.bus, b.devfn, table & MSIX_TABLE_BIR_MASK);
+    if (!base)
+        return -HV_EINVAL;
+    start = base + (table & ~MSIX_TABLE_BIR_MASK);
+    to = (struct pirq){.used = true, .msix = true, .bus = b.bus, .devfn = b.devfn,
+                       .cap = (uint8_t)cap, .entry = b.entry, .domid = d->id,
+                       .table_entry = start + (uint64_t)b.entry * MSIX_ENTRY_BYTES,
+                       .table_first = start >> PAGE_SHIFT,
+                       .table_last = (start + (uint64_t)size * MSIX_ENTRY_BYTES - 1) >> PAGE_SHIFT};
+    if (start + (uint64_t)size * MSIX_ENTRY_BYTES > FOUR_GIB)
+        return -HV_ERANGE;
+    /* Where the hypervisor writes must be device memory, not RAM a
+     * firmware bug (or a BAR left at 0) points into. */
+    if (!arch_mmio_allowed(to.table_first, to.table_last - to.table_first + 1))
+        return -HV_EINVAL;
+    if (mapped_anywhere(to.table_first, to.table_last))
+        return -HV_EBUSY;
+    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
+        /* The entry is bound already, or the function's MSI is. */
+        if (pirqs[pirq].used && !pirqs[pirq].pin && pirqs[pirq].bus == b.bus &&
+            pirqs[pirq].devfn == b.devfn && (!pirqs[pirq].msix || pirqs[pirq].entry == b.entry))
+            return -HV_EBUSY;
+        if (!p && !pirqs[pirq].used)
+            p = &pirqs[pirq];
+    }
+    if (!p)
+        return -HV_ENOSPC;
+    pirq = (unsigned int)(p - pirqs);
+    if ((err = arch_msi_alloc(pirq, &address, &data)))
+        return err;
+    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port))) {
+        arch_msi_free(pirq);
+        return err;
+    }
+    to.port = port;
+    *p = to;
+    msix_entry_write(p, MSIX_ENTRY_CONTROL, MSIX_ENTRY_MASKED);
+    msix_entry_write(p, MSIX_ENTRY_ADDRESS_LO, (uint32_t)address);
+    msix_entry_write(p, MSIX_ENTRY_ADDRESS_HI, (uint32_t)(address >> 32));
+    msix_entry_write(p, MSIX_ENTRY_DATA, data);
+    msix_entry_write(p, MSIX_ENTRY_CONTROL, 0);
+    arch_pci_conf_write(b.bus, b.devfn, PCI_COMMAND, 2,
+                        arch_pci_conf_read(b.bus, b.devfn, PCI_COMMAND, 2) |
+                            PCI_COMMAND_INTX_DISABLE);
+    arch_pci_conf_write(b.bus, b.devfn, cap + MSIX_CONTROL, 2,
+                        (control | MSIX_CONTROL_ENABLE) & ~MSIX_CONTROL_FUNCTION_MASK);
+    b.port = port;
+    printk(LOG_DEBUG "hv: d%u: MSI-X entry %u of %02x:%02x.%u on port %u (pirq %u)\n", d->id,
+           b.entry, b.bus, b.devfn >> 3, b.devfn & 7, port, pirq);
     BUG_ON(copy_to_guest(d, gpa, &b, sizeof(b)));
     return 0;
 }
@@ -262,6 +428,9 @@ void physdev_pirq_closed(struct domain *d, unsigned int pirq)
     }
     if (p->pin) {
         arch_gsi_unbind(pirq);
+    } else if (p->msix) {
+        msix_release(p);
+        arch_msi_free(pirq);
     } else {
         msi_enable(p, false);
         arch_msi_free(pirq);

@@ -179,6 +179,7 @@ bool op_physdev(struct step *s, struct vcpu_exit *exit)
         struct hv_physdev_pci_conf conf;
         struct hv_physdev_bind_msi msi;
         struct hv_physdev_bind_irq irq;
+        struct hv_physdev_bind_msix msix;
         struct hv_physdev_dma dma;
         uint8_t bytes[24];
     } u;
@@ -207,6 +208,10 @@ bool op_physdev(struct step *s, struct vcpu_exit *exit)
     case HV_PHYSDEV_bind_irq:
         u.irq = (struct hv_physdev_bind_irq){.gsi = (uint32_t)a, .vcpu = (uint32_t)b,
                                              .pad = (uint32_t)c};
+        break;
+    case HV_PHYSDEV_bind_msix:
+        u.msix = (struct hv_physdev_bind_msix){.bus = (uint8_t)domid, .devfn = (uint8_t)a,
+                                               .entry = (uint16_t)b, .vcpu = (uint32_t)c};
         break;
     case HV_PHYSDEV_unbind:
     case HV_PHYSDEV_irq_eoi:

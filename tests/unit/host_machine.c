@@ -449,3 +449,7 @@ void arch_gsi_unbind(unsigned int pirq)
 void arch_gsi_unmask(unsigned int pirq)
 {
 }
+
+void arch_msix_write(uint64_t address, uint32_t value)
+{
+}

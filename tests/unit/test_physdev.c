@@ -208,6 +208,13 @@ static void test_devices_the_host_lacks(void **state)
     assert_int_equal(physdev(ctl, HV_PHYSDEV_bind_msi, &b, sizeof(b)), -HV_ENOENT);
     b.vcpu = 5;
     assert_int_equal(physdev(ctl, HV_PHYSDEV_bind_msi, &b, sizeof(b)), -HV_EINVAL);
+    {
+        struct hv_physdev_bind_msix x = {.entry = 1};
+
+        assert_int_equal(physdev(ctl, HV_PHYSDEV_bind_msix, &x, sizeof(x)), -HV_ENOENT);
+        x.pad = 1;
+        assert_int_equal(physdev(ctl, HV_PHYSDEV_bind_msix, &x, sizeof(x)), -HV_EINVAL);
+    }
     /* No IOAPIC: the port it took is given back. */
     assert_int_equal(physdev(ctl, HV_PHYSDEV_bind_irq, &irq, sizeof(irq)), -HV_ENOENT);
     assert_int_equal(physdev(ctl, HV_PHYSDEV_unbind, NULL, 1), -HV_EINVAL);

@@ -88,3 +88,10 @@ void arch_msi_free(unsigned int pirq)
 {
     irq_vector_free(pirq);
 }
+
+void arch_msix_write(uint64_t address, uint32_t value)
+{
+    /* The low 4 GiB are identity-mapped, their device memory uncached. */
+    BUG_ON(address >= (4ull << 30) || (address & 3));
+    *(volatile uint32_t *)(uintptr_t)address = value;
+}

@@ -157,6 +157,9 @@ void arch_pci_conf_write(unsigned int bus, unsigned int devfn, unsigned int reg,
  * the device must write. -HV_ENOSPC when no vector is free. */
 int arch_msi_alloc(unsigned int pirq, uint64_t *address, uint32_t *data) __must_check;
 void arch_msi_free(unsigned int pirq);
+/* Write a 32-bit word of a device's MSI-X table at host-physical address
+ * (below 4 GiB, 4-byte aligned, checked by the caller as device memory). */
+void arch_msix_write(uint64_t address, uint32_t value);
 /* The same for a device interrupt on an IOAPIC pin: program GSI gsi for
  * pirq, unmasked (-HV_ENOENT: no IOAPIC has it; -HV_EPERM: the
  * hypervisor's own; -HV_ENOSPC). A level-triggered pin masks itself each

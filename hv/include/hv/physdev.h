@@ -29,6 +29,9 @@ void physdev_pirq_closed(struct domain *d, unsigned int pirq);
 int physdev_pci_conf(struct domain *d, uint64_t gpa, bool write) __must_check;
 int physdev_bind_msi(struct domain *d, uint64_t gpa) __must_check;
 int physdev_bind_irq(struct domain *d, uint64_t gpa) __must_check;
+int physdev_bind_msix(struct domain *d, uint64_t gpa) __must_check;
+/* Whether host frames [first, first + count) hold a bound MSI-X table. */
+bool physdev_msix_table_overlaps(uint64_t first, uint64_t count);
 int physdev_irq_eoi(struct domain *d, uint64_t port) __must_check;
 
 #endif

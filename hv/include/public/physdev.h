@@ -26,6 +26,7 @@
 #define HV_PHYSDEV_dma_alloc 7         /* struct hv_physdev_dma */
 #define HV_PHYSDEV_bind_irq 8          /* struct hv_physdev_bind_irq */
 #define HV_PHYSDEV_irq_eoi 9           /* arg = the event-channel port of a bind_irq */
+#define HV_PHYSDEV_bind_msix 10        /* struct hv_physdev_bind_msix */
 
 /*
  * ioport_permission: give (allow = 1) or take back (allow = 0) the I/O
@@ -52,7 +53,8 @@ _Static_assert(sizeof(struct hv_physdev_ioport) == 16, "physdev ioport layout");
  * into domain domid at the same guest-physical address (guest frame =
  * host frame), readable and writable, uncached, never executable.
  * Refused with -HV_EPERM: RAM or anything the firmware's memory map
- * describes, the first megabyte, the IOAPIC, HPET and local APIC pages
+ * describes, the PCI configuration windows the ACPI MCFG lists, the table
+ * of an MSI-X entry that is bound (bind_msix), the first megabyte, the IOAPIC, HPET and local APIC pages
  * (0xfec00000-0xfeffffff), addresses past the machine's physical address
  * width. -HV_EEXIST if any of the frames is mapped in the domain already
  * (its RAM, say): nothing is mapped then. At most HV_PHYSDEV_IOMEM_MAX
@@ -118,6 +120,29 @@ struct hv_physdev_bind_msi {
     uint32_t pad;     /* IN: 0 */
 };
 _Static_assert(sizeof(struct hv_physdev_bind_msi) == 16, "physdev bind_msi layout");
+
+/*
+ * bind_msix: the same for entry entry of the function's MSI-X table: the
+ * hypervisor writes the entry's address and data and unmasks it, enables
+ * MSI-X (clearing the function mask) and turns INTx off. The table (in a
+ * memory BAR below 4 GiB) must not be mapped in any domain (-HV_EBUSY);
+ * while an entry is bound, iomem_map refuses the table's frames.
+ * -HV_ENOENT (no such function or no MSI-X capability), -HV_EINVAL (entry
+ * past the table, or the BAR is not an assigned memory BAR), -HV_ERANGE
+ * (the table is above 4 GiB), -HV_EBUSY (the entry is bound already).
+ * unbind masks the entry and clears it, and disables MSI-X with the
+ * function's last bound entry.
+ */
+struct hv_physdev_bind_msix {
+    uint16_t segment; /* IN: 0 */
+    uint8_t bus;      /* IN */
+    uint8_t devfn;    /* IN */
+    uint16_t entry;   /* IN: table entry */
+    uint16_t pad;     /* IN: 0 */
+    uint32_t vcpu;    /* IN: the vCPU to notify */
+    uint32_t port;    /* OUT: the event-channel port */
+};
+_Static_assert(sizeof(struct hv_physdev_bind_msix) == 16, "physdev bind_msix layout");
 
 /*
  * bind_irq: a device interrupt on an IOAPIC pin (legacy INTx, an ISA IRQ),
