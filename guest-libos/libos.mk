@@ -8,7 +8,11 @@ LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/arch/x86_64/syscall.S 
 	guest-libos/kernel/start.c guest-libos/kernel/syscall.c guest-libos/kernel/process.c \
 	guest-libos/kernel/console.c guest-libos/kernel/memory.c guest-libos/kernel/random.c \
 	guest-libos/kernel/grant.c guest-libos/kernel/time.c guest-libos/kernel/vcpu.c \
-	guest-libos/kernel/event.c
+	guest-libos/kernel/event.c guest-libos/kernel/start_info.c \
+	guest-libos/kernel/file.c guest-libos/kernel/path.c guest-libos/kernel/tar.c \
+	guest-libos/kernel/poll.c \
+	guest-libos/arch/x86_64/trap.S guest-libos/kernel/trap.c \
+	guest-libos/kernel/paging.c guest-libos/kernel/crash.c
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))
 LIBOS_LD := guest-libos/arch/x86_64/guest.ld
 

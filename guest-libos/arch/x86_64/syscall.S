@@ -12,6 +12,10 @@
  * and R11 -- including the SSE state, which compiled C in the library OS
  * may use -- so the caller-saved argument registers and the FXSAVE area
  * are kept across the call.
+ *
+ * Each entry first brings this vCPU's TLB up to date with the page tables
+ * (paging_sync: another vCPU may have changed them, and there are no IPIs
+ * to tell this one).
  */
 
 #define RED_ZONE 128
@@ -37,6 +41,17 @@ libos_syscall_entry:
     push %r10
     push %r8
     push %r9                        /* six pushes: still 16-byte aligned */
+    push %rax
+    push %rax
+    call paging_sync
+    pop %rax
+    pop %rax
+    mov 0(%rsp), %r9                /* the arguments, as saved above */
+    mov 8(%rsp), %r8
+    mov 16(%rsp), %r10
+    mov 24(%rsp), %rdx
+    mov 32(%rsp), %rsi
+    mov 40(%rsp), %rdi
 
     /* System call registers (rax; rdi rsi rdx r10 r8 r9) to the C ABI
      * (rdi; rsi rdx rcx r8 r9, then the stack for the seventh). */
@@ -68,4 +83,6 @@ libos_syscall_entry:
     popfq
     lea RED_ZONE(%rsp), %rsp
     jmp *%rcx
+    .globl libos_syscall_entry_end
+libos_syscall_entry_end:
     .size libos_syscall_entry, . - libos_syscall_entry

@@ -42,6 +42,9 @@ int event_bind_pirq(struct domain *d, unsigned int vcpu, unsigned int pirq,
 void event_send_pirq(struct domain *d, unsigned int port, unsigned int pirq);
 int event_close_pirq(struct domain *d, uint64_t port) __must_check;
 
+/* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
+bool event_virq_bound(const struct domain *d, unsigned int virq);
+
 /* Whether an event channel could ever wake v: a port that notifies v is
  * unbound, interdomain or bound to a VIRQ. */
 bool event_vcpu_can_wake(const struct vcpu *v);
