@@ -23,6 +23,7 @@
 #include <hv/heap.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
+#include <hv/physdev.h>
 #include <hv/sched.h>
 #include <public/hv.h>
 #include <string.h>
@@ -32,7 +33,7 @@ struct evtchn {
     uint8_t state;        /* HV_EVTCHN_STATE_* */
     uint8_t vcpu;         /* the vCPU notified */
     uint16_t remote_dom;  /* unbound: who may bind; interdomain, closed: the peer */
-    uint16_t remote_port; /* interdomain: the peer's port; virq: the VIRQ */
+    uint16_t remote_port; /* interdomain: the peer's port; virq: the VIRQ; pirq: the pirq */
     uint16_t reserved;
 };
 
@@ -77,7 +78,7 @@ static struct evtchn *lookup(const struct evtchn_domain *ed, uint64_t port)
 static bool can_wake(const struct evtchn *chn)
 {
     return chn->state == HV_EVTCHN_STATE_unbound || chn->state == HV_EVTCHN_STATE_interdomain ||
-           chn->state == HV_EVTCHN_STATE_virq;
+           chn->state == HV_EVTCHN_STATE_virq || chn->state == HV_EVTCHN_STATE_pirq;
 }
 
 static bool virq_per_vcpu(unsigned int virq)
@@ -175,6 +176,9 @@ static void port_close(struct domain *d, unsigned int port)
     }
     case HV_EVTCHN_STATE_virq:
         ed->virq_port[virq_per_vcpu(chn->remote_port) ? chn->vcpu : 0][chn->remote_port] = 0;
+        break;
+    case HV_EVTCHN_STATE_pirq:
+        physdev_pirq_closed(d, chn->remote_port); /* the device goes quiet */
         break;
     default:
         break;
@@ -485,6 +489,39 @@ void event_send_virq(struct vcpu *v, unsigned int virq)
     port = d->evtchn->virq_port[virq_per_vcpu(virq) ? v->id : 0][virq];
     if (port)
         deliver(d, port);
+}
+
+/* Device interrupts (physdev_msi.c): a port in the pirq state. */
+int event_bind_pirq(struct domain *d, unsigned int vcpu, unsigned int pirq, unsigned int *port)
+{
+    int err;
+
+    if (!vcpu_valid(d, vcpu) || pirq > UINT16_MAX)
+        return -HV_EINVAL;
+    if ((err = port_reserve(d->evtchn, port)))
+        return err;
+    port_set(d, *port,
+             (struct evtchn){.state = HV_EVTCHN_STATE_pirq, .vcpu = (uint8_t)vcpu,
+                             .remote_port = (uint16_t)pirq});
+    return 0;
+}
+
+void event_send_pirq(struct domain *d, unsigned int port, unsigned int pirq)
+{
+    const struct evtchn *chn = lookup(d->evtchn, port);
+
+    if (chn && chn->state == HV_EVTCHN_STATE_pirq && chn->remote_port == pirq)
+        deliver(d, port);
+}
+
+int event_close_pirq(struct domain *d, uint64_t port)
+{
+    const struct evtchn *chn = lookup(d->evtchn, port);
+
+    if (!chn || chn->state != HV_EVTCHN_STATE_pirq)
+        return -HV_EINVAL;
+    port_close(d, (unsigned int)port);
+    return 0;
 }
 
 bool event_virq_bound(const struct domain *d, unsigned int virq)

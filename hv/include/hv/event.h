@@ -33,6 +33,15 @@ void event_domain_destroy(struct domain *d);
  * for the per-domain VIRQs pass any vCPU of the domain). Nothing if unbound. */
 void event_send_virq(struct vcpu *v, unsigned int virq);
 
+/* Device interrupts (hv/physdev.h): bind a new port of d, notifying vCPU
+ * vcpu, to pirq (0, -HV_EINVAL, -HV_ENOSPC, -HV_ENOMEM); send on it (nothing
+ * if the port is no longer bound to that pirq); close it, which calls
+ * physdev_pirq_closed() (-HV_EINVAL if port is not a pirq port). */
+int event_bind_pirq(struct domain *d, unsigned int vcpu, unsigned int pirq,
+                    unsigned int *port) __must_check;
+void event_send_pirq(struct domain *d, unsigned int port, unsigned int pirq);
+int event_close_pirq(struct domain *d, uint64_t port) __must_check;
+
 /* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
 bool event_virq_bound(const struct domain *d, unsigned int virq);
 

@@ -27,7 +27,6 @@
 
 #include "vmcb.h"
 
-#define IOPM_PAGES 3
 #define MSRPM_PAGES 2
 
 struct svm_vcpu {
@@ -39,7 +38,7 @@ void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa)
 
 static unsigned int nr_asids;
 static void *host_vmcb[CPU_MAX]; /* each CPU's state for VMSAVE/VMLOAD */
-static uint8_t *iopm, *msrpm;
+static uint8_t *msrpm;
 /* Per CPU, the last vCPU that ran with each ASID: its TLB entries are the
  * only ones tagged with that ASID there. */
 static struct vcpu *asid_owner[CPU_MAX][64];
@@ -114,9 +113,8 @@ const struct hvm_ops *svm_probe(const char **why)
 
     svm_cpu_init();
 
-    /* Deny by default: every port and every MSR exits... */
-    iopm = alloc_pages_zeroed(2); /* 3 pages needed, 4 allocated */
-    memset(iopm, 0xff, IOPM_PAGES * PAGE_SIZE);
+    /* Deny by default: every MSR exits (ports: each domain's bitmap,
+     * ioport.c)... */
     msrpm = alloc_pages_zeroed(1);
     memset(msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
     /* ...except the MSRs that are the guest's own, which VMLOAD/VMSAVE or
@@ -164,7 +162,7 @@ static int svm_vcpu_create(struct vcpu *v)
                             INTERCEPT_SKINIT | INTERCEPT_ICEBP | INTERCEPT_WBINVD |
                             INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
                             INTERCEPT_XSETBV;
-    vmcb->iopm_base_pa = pa_of(iopm);
+    vmcb->iopm_base_pa = mfn_x(v->domain->arch->io_bitmap) << PAGE_SHIFT;
     vmcb->msrpm_base_pa = pa_of(msrpm);
     vmcb->asid = 1 + v->domain->id % (nr_asids - 1);
     vmcb->vintr = VINTR_MASKING;
@@ -412,8 +410,10 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 static uint64_t npt_leaf(mfn_t mfn, unsigned int perms, bool large)
 {
     /* Nested walks are user accesses: U must be set at every level. */
+    /* Device memory: PCD|PWT selects UC through the host PAT's entry 3. */
     return (mfn_x(mfn) << PAGE_SHIFT) | PTE_P | PTE_U | (perms & P2M_W ? PTE_W : 0) |
-           (perms & P2M_X ? 0 : PTE_NX) | (large ? PTE_PS : 0);
+           (perms & P2M_X ? 0 : PTE_NX) | (large ? PTE_PS : 0) |
+           (perms & P2M_MMIO ? PTE_PCD | PTE_PWT : 0);
 }
 
 static uint64_t npt_table(mfn_t mfn) { return (mfn_x(mfn) << PAGE_SHIFT) | PTE_P | PTE_W | PTE_U; }
@@ -421,7 +421,8 @@ static bool npt_present(uint64_t e) { return e & PTE_P; }
 
 static unsigned int npt_perms(uint64_t e)
 {
-    return P2M_R | (e & PTE_W ? P2M_W : 0) | (e & PTE_NX ? 0 : P2M_X);
+    return P2M_R | (e & PTE_W ? P2M_W : 0) | (e & PTE_NX ? 0 : P2M_X) |
+           (e & PTE_PCD ? P2M_MMIO : 0);
 }
 
 static void npt_changed(struct domain *d)

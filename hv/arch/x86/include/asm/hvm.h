@@ -34,7 +34,13 @@ struct arch_vcpu {
 struct arch_domain {
     mfn_t p2m_root;          /* top of the nested page table (NPT or EPT) */
     uint64_t p2m_generation; /* bumped by every change (hvm_p2m_flush) */
+    mfn_t io_bitmap;         /* I/O permission bitmap, 3 pages (ioport.c) */
 };
+
+/* The domain's I/O permission bitmap (ioport.c), created and freed with
+ * its p2m. */
+int ioport_domain_init(struct domain *d) __must_check;
+void ioport_domain_destroy(struct domain *d);
 
 struct hvm_ops {
     const char *name;
