@@ -222,7 +222,7 @@ static uint64_t next_timer(void)
 /* What the CPU's timer is armed for (schedule_once), per CPU. */
 static uint64_t armed_for[SCHED_CPU_MAX];
 
-bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t *result)
+bool vcpu_hypercall_locked(struct vcpu *v, uint64_t nr, const uint64_t args[6], int64_t *result)
 {
     struct domain *d = v->domain;
     unsigned int cpu = v->processor;
@@ -234,7 +234,7 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
         hv_unlock();
         return false; /* something happened to it meanwhile */
     }
-    ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
+    ret = hypercall_dispatch(v, nr, args);
     direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
              cpu == arch_cpu_id() && run_queues[cpu].head == v &&
              next_timer() >= armed_for[cpu];

@@ -282,14 +282,33 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
     return inject_gp(v, vmcb, exit);
 }
 
+/* Most hypercalls leave the vCPU where it is: finish them here and go
+ * straight back into the guest. */
+static inline bool handle_vmmcall(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
+{
+    struct guest_regs *r = &v->arch->regs;
+    int64_t result;
+
+    if (!vcpu_hypercall_direct(v, vmcb->rax, r->args, &result)) {
+        hvm_hypercall_exit(exit, vmcb->rax, r);
+        return true;
+    }
+    vmcb->rax = (uint64_t)result;
+    skip_instruction(vmcb, 3);
+    return false;
+}
+
 /* Decode an exit: true when common code must handle it (exit filled in). */
 static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
-    int64_t result;
     uint32_t code = (uint32_t)vmcb->exit_code;
 
     exit->rip = vmcb->rip;
+    /* Hypercalls first: the exit that must be fastest, ahead of the
+     * switch's range checks. */
+    if (code == VMEXIT_VMMCALL)
+        return handle_vmmcall(v, vmcb, exit);
     switch (code) {
     case VMEXIT_INTR:
     case VMEXIT_NMI:
@@ -297,15 +316,6 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         irq_poll();
         exit->reason = EXIT_INTERRUPT;
         return true;
-    case VMEXIT_VMMCALL:
-        hvm_hypercall_exit(exit, vmcb->rax, r);
-        /* Most hypercalls leave the vCPU where it is: finish them here and
-         * go straight back into the guest. */
-        if (!vcpu_hypercall_direct(v, exit, &result))
-            return true;
-        vmcb->rax = (uint64_t)result;
-        skip_instruction(vmcb, 3);
-        return false;
     case VMEXIT_CPUID: {
         struct cpuid_regs c;
 

@@ -9,21 +9,7 @@
  * no C code runs, and GIF is clear, so nothing interrupts the switch. Host
  * interrupts are enabled for VMRUN so that they cause #VMEXIT(INTR).
  */
-#define REG_RAX 0
-#define REG_RBX 8
-#define REG_RCX 16
-#define REG_RDX 24
-#define REG_RSI 32
-#define REG_RDI 40
-#define REG_RBP 48
-#define REG_R8 56
-#define REG_R9 64
-#define REG_R10 72
-#define REG_R11 80
-#define REG_R12 88
-#define REG_R13 96
-#define REG_R14 104
-#define REG_R15 112
+#include <asm/guest_regs.h>
 
     .text
     .globl svm_vmrun
