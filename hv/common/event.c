@@ -498,14 +498,6 @@ bool event_vcpu_pending(const struct vcpu *v)
                            __ATOMIC_SEQ_CST);
 }
 
-bool event_upcall_deliverable(const struct vcpu *v)
-{
-    const struct hv_vcpu_info *vi = &v->domain->shared_info->vcpu[v->id];
-
-    return __atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST) &&
-           !__atomic_load_n(&vi->upcall_mask, __ATOMIC_SEQ_CST);
-}
-
 void event_domain_stats(const struct domain *d, struct event_stats *out)
 {
     const struct evtchn_domain *ed = d->evtchn;
