@@ -320,10 +320,12 @@ static int op_bind_virq(struct domain *d, uint64_t gpa)
 /* Can d send on port? On success *rd and *rport are the receiving end. */
 static inline int send_check(struct domain *d, uint64_t port, struct domain **rd, unsigned int *rport)
 {
-    const struct evtchn *chn = lookup(d->evtchn, port);
+    const struct evtchn *chn;
 
-    if (!chn)
+    /* lookup(), without testing its entry's address for NULL. */
+    if (port == 0 || port >= HV_EVTCHN_PORTS || !port_in_use(d->evtchn, (unsigned int)port))
         return -HV_EINVAL;
+    chn = entry(d->evtchn, (unsigned int)port);
     switch (chn->state) {
     case HV_EVTCHN_STATE_interdomain:
         *rd = domain_lookup(chn->remote_dom);

@@ -222,10 +222,10 @@ static uint64_t next_timer(void)
 /* What the CPU's timer is armed for (schedule_once), per CPU. */
 static uint64_t armed_for[SCHED_CPU_MAX];
 
-bool vcpu_hypercall_locked(struct vcpu *v, uint64_t nr, const uint64_t args[6], int64_t *result)
+bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
+                           int64_t *result)
 {
     struct domain *d = v->domain;
-    unsigned int cpu = v->processor;
     bool direct;
     int64_t ret;
 
@@ -236,7 +236,7 @@ bool vcpu_hypercall_locked(struct vcpu *v, uint64_t nr, const uint64_t args[6], 
     }
     ret = hypercall_dispatch(v, nr, args);
     direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
-             cpu == arch_cpu_id() && run_queues[cpu].head == v &&
+             v->processor == cpu && run_queues[cpu].head == v &&
              next_timer() >= armed_for[cpu];
     if (direct) {
         hv_unlock();

@@ -37,10 +37,12 @@ void hv_unlock(void);
  * complete the hypercall with and re-enter the guest. Otherwise return
  * false: the exit goes the long way, through the scheduler (which knows
  * the hypercall was handled, if it was), described as an EXIT_HYPERCALL.
+ * cpu is the physical CPU the back end runs v on (the caller's own).
  */
-bool vcpu_hypercall_locked(struct vcpu *v, uint64_t nr, const uint64_t args[6], int64_t *result);
-static inline bool vcpu_hypercall_direct(struct vcpu *v, uint64_t nr, const uint64_t args[6],
-                                         int64_t *result)
+bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
+                           int64_t *result);
+static inline bool vcpu_hypercall_direct(struct vcpu *v, unsigned int cpu, uint64_t nr,
+                                         const uint64_t args[6], int64_t *result)
 {
     /* A number no hypercall has touches nothing shared: answered without
      * the lock. Whatever another CPU changed about v meanwhile (a pause, a
@@ -50,7 +52,7 @@ static inline bool vcpu_hypercall_direct(struct vcpu *v, uint64_t nr, const uint
         *result = -HV_ENOSYS;
         return true;
     }
-    return vcpu_hypercall_locked(v, nr, args, result);
+    return vcpu_hypercall_locked(v, cpu, nr, args, result);
 }
 
 /* Move v to physical CPU cpu (affinity); it goes there at once, or as soon

@@ -296,12 +296,13 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
 
 /* Most hypercalls leave the vCPU where it is: finish them here and go
  * straight back into the guest. */
-static inline bool handle_vmmcall(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
+static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                                  struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
     int64_t result;
 
-    if (!vcpu_hypercall_direct(v, vmcb->rax, r->args, &result)) {
+    if (!vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args, &result)) {
         exit->rip = vmcb->rip;
         hvm_hypercall_exit(exit, vmcb->rax, r);
         return true;
@@ -312,7 +313,8 @@ static inline bool handle_vmmcall(struct vcpu *v, struct vmcb *vmcb, struct vcpu
 }
 
 /* Decode an exit: true when common code must handle it (exit filled in). */
-static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
+static bool handle_exit(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                        struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
     uint32_t code = (uint32_t)vmcb->exit_code;
@@ -320,7 +322,7 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
     /* Hypercalls first: the exit that must be fastest, ahead of the
      * switch's range checks. */
     if (code == VMEXIT_VMMCALL)
-        return handle_vmmcall(v, vmcb, exit);
+        return handle_vmmcall(v, cpu, vmcb, exit);
     exit->rip = vmcb->rip;
     switch (code) {
     case VMEXIT_INTR:
@@ -432,7 +434,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         hvm_leave_guest();
         vmcb->tlb_control = 0;
         vmcb->event_inject = 0;
-        if (handle_exit(v, vmcb, exit))
+        if (handle_exit(v, cpu, vmcb, exit))
             return;
     }
 }
