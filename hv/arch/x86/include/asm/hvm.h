@@ -121,8 +121,12 @@ static inline void hvm_hypercall_exit(struct vcpu_exit *exit, uint64_t nr,
 {
     exit->reason = EXIT_HYPERCALL;
     exit->hypercall.nr = nr;
-    for (unsigned int i = 0; i < 6; i++)
-        exit->hypercall.args[i] = r->args[i];
+    exit->hypercall.args[0] = r->args[0];
+    exit->hypercall.args[1] = r->args[1];
+    exit->hypercall.args[2] = r->args[2];
+    exit->hypercall.args[3] = r->args[3];
+    exit->hypercall.args[4] = r->args[4];
+    exit->hypercall.args[5] = r->args[5];
 }
 
 /* The EFER policy both back ends apply to a guest's write: SCE, LME and
