@@ -222,6 +222,23 @@ static uint64_t next_timer(void)
 /* What the CPU's timer is armed for (schedule_once), per CPU. */
 static uint64_t armed_for[SCHED_CPU_MAX];
 
+/* What the CPU's hardware timer was last set to, per CPU, while no
+ * interrupt has been taken since (0: unknown, set it again). */
+static uint64_t hw_armed[SCHED_CPU_MAX];
+
+/* Make sure the CPU's timer fires by deadline. Setting it costs more than a
+ * whole hypercall, and a vCPU switch would set it every time: one already
+ * set for an earlier moment that has not come is kept instead (when it
+ * fires, the exit finds nothing due and sets it again). A CPU takes timer
+ * interrupts only in guest mode or idle, and forgets hw_armed then. */
+static void timer_arm(unsigned int cpu, uint64_t deadline, uint64_t now)
+{
+    if (hw_armed[cpu] > now && hw_armed[cpu] <= deadline)
+        return;
+    hw_armed[cpu] = deadline;
+    arch_timer_set(deadline);
+}
+
 bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
                            int64_t *result)
 {
@@ -270,8 +287,9 @@ static void schedule_once(unsigned int cpu)
         rq->idle = true;
         armed = next_timer();
         hv_unlock();
-        arch_timer_set(armed);
+        timer_arm(cpu, armed, now);
         arch_idle();
+        hw_armed[cpu] = 0;
         hv_lock();
         rq->idle = false;
         return;
@@ -279,7 +297,7 @@ static void schedule_once(unsigned int cpu)
     slice_end = now + (uint64_t)v->budget_ns;
     armed = MIN(next_timer(), slice_end);
     armed_for[cpu] = armed;
-    arch_timer_set(armed);
+    timer_arm(cpu, armed, now);
     if (!v->time_published) {
         /* One TSC scale for all CPUs: once per vCPU is enough. */
         time_publish_vcpu(v);
@@ -297,6 +315,8 @@ static void schedule_once(unsigned int cpu)
             v->state = VCPU_RUNNABLE;
         if (v->processor != cpu)
             arch_cpu_kick(v->processor); /* moved away meanwhile: it may run there now */
+        if (exit.reason == EXIT_INTERRUPT)
+            hw_armed[cpu] = 0; /* perhaps the timer's */
         ran = arch_time_ns() - now;
         now += ran;
         v->cpu_time_ns += ran;
@@ -318,8 +338,8 @@ static void schedule_once(unsigned int cpu)
         if (next_timer() < armed) {
             armed = next_timer();
             armed_for[cpu] = armed;
-            arch_timer_set(armed);
         }
+        timer_arm(cpu, armed, now);
     }
 }
 
@@ -337,6 +357,7 @@ void sched_run(void)
         hv_lock();
     }
     hv_unlock();
+    hw_armed[cpu] = NO_TIMER;
     arch_timer_set(NO_TIMER);
 }
 
