@@ -269,6 +269,10 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
     return false;
 }
 
+/* The time at which schedule_once() last returned on each CPU, if it had
+ * just read the clock (0: read it again): the next one starts from it. */
+static uint64_t sched_now[SCHED_CPU_MAX];
+
 /* Run one vCPU (or idle) on this CPU; called and returns with the lock.
  * While the vCPU keeps its place (a hypercall that did not block or yield,
  * an exit handled), it goes straight back into the guest: the timer is
@@ -276,11 +280,13 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
 static void schedule_once(unsigned int cpu)
 {
     struct run_queue *rq = &run_queues[cpu];
-    uint64_t now = arch_time_ns(), slice_end, armed, ran;
+    uint64_t now = sched_now[cpu] ? sched_now[cpu] : arch_time_ns(), slice_end, armed, ran;
     struct vcpu_exit exit;
     struct domain *d;
     struct vcpu *v;
+    bool quick;
 
+    sched_now[cpu] = 0;
     timers_fire(now);
     v = pick(rq);
     if (!v) {
@@ -326,6 +332,9 @@ static void schedule_once(unsigned int cpu)
             domain_destroy_finish(d);
             return;
         }
+        /* Exits that take no time to handle here: now stays current. */
+        quick = exit.reason == EXIT_INTERRUPT ||
+                (exit.reason == EXIT_HYPERCALL && v->hypercall_done);
         vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;
@@ -333,8 +342,11 @@ static void schedule_once(unsigned int cpu)
             return;
         }
         if (v->state != VCPU_RUNNABLE || rq->head != v || now >= slice_end ||
-            next_timer() <= now)
+            next_timer() <= now) {
+            if (quick)
+                sched_now[cpu] = now;
             return;
+        }
         if (next_timer() < armed) {
             armed = next_timer();
             armed_for[cpu] = armed;
@@ -347,6 +359,7 @@ void sched_run(void)
 {
     unsigned int cpu = arch_cpu_id();
 
+    sched_now[cpu] = 0;
     hv_lock();
     while (domain_any_running())
         schedule_once(cpu);
