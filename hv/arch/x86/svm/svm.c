@@ -303,8 +303,13 @@ static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb 
     int64_t result;
 
     if (!vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args, &result)) {
-        exit->rip = vmcb->rip;
-        hvm_hypercall_exit(exit, vmcb->rax, r);
+        exit->reason = EXIT_HYPERCALL;
+        /* Dispatched already (it blocked or yielded, say): common code
+         * only needs the reason. */
+        if (!v->hypercall_done) {
+            exit->rip = vmcb->rip;
+            hvm_hypercall_exit(exit, vmcb->rax, r);
+        }
         return true;
     }
     vmcb->rax = (uint64_t)result;
