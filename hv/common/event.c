@@ -322,12 +322,14 @@ static int op_bind_virq(struct domain *d, uint64_t gpa)
 }
 
 /* Can d send on port? On success *rd and *rport are the receiving end. */
-static int send_check(struct domain *d, uint64_t port, struct domain **rd, unsigned int *rport)
+static inline int send_check(struct domain *d, uint64_t port, struct domain **rd, unsigned int *rport)
 {
-    const struct evtchn *chn = lookup(d->evtchn, port);
+    const struct evtchn *chn;
 
-    if (!chn)
+    /* lookup(), without testing its entry's address for NULL. */
+    if (port == 0 || port >= HV_EVTCHN_PORTS || !port_in_use(d->evtchn, (unsigned int)port))
         return -HV_EINVAL;
+    chn = entry(d->evtchn, (unsigned int)port);
     switch (chn->state) {
     case HV_EVTCHN_STATE_interdomain:
         *rd = domain_lookup(chn->remote_dom);
@@ -448,13 +450,12 @@ static int op_bind_vcpu(struct domain *d, uint64_t gpa)
     return 0;
 }
 
-/* evtchn_op(cmd, arg, count) */
-int64_t do_evtchn_op(struct vcpu *v, const uint64_t args[6])
+/* The commands other than send, out of send's way: their frames (arrays,
+ * a stack canary) are not set up on every send. */
+static __attribute__((noinline)) int64_t evtchn_op_other(struct domain *d, const uint64_t args[6])
 {
-    struct domain *d = v->domain;
     uint64_t arg = args[1];
 
-    ASSERT(d->evtchn);
     switch (args[0]) {
     case HV_EVTCHN_alloc_unbound:
         return op_alloc_unbound(d, arg);
@@ -462,8 +463,6 @@ int64_t do_evtchn_op(struct vcpu *v, const uint64_t args[6])
         return op_bind_interdomain(d, arg);
     case HV_EVTCHN_bind_virq:
         return op_bind_virq(d, arg);
-    case HV_EVTCHN_send:
-        return op_send(d, arg);
     case HV_EVTCHN_send_batch:
         return op_send_batch(d, arg, args[2]);
     case HV_EVTCHN_close:
@@ -477,6 +476,17 @@ int64_t do_evtchn_op(struct vcpu *v, const uint64_t args[6])
     default:
         return -HV_ENOSYS;
     }
+}
+
+/* evtchn_op(cmd, arg, count) */
+int64_t do_evtchn_op(struct vcpu *v, const uint64_t args[6])
+{
+    struct domain *d = v->domain;
+
+    ASSERT(d->evtchn);
+    if (likely(args[0] == HV_EVTCHN_send))
+        return op_send(d, args[1]);
+    return evtchn_op_other(d, args);
 }
 
 void event_send_virq(struct vcpu *v, unsigned int virq)
@@ -543,14 +553,6 @@ bool event_vcpu_pending(const struct vcpu *v)
 {
     return __atomic_load_n(&v->domain->shared_info->vcpu[v->id].upcall_pending,
                            __ATOMIC_SEQ_CST);
-}
-
-bool event_upcall_deliverable(const struct vcpu *v)
-{
-    const struct hv_vcpu_info *vi = &v->domain->shared_info->vcpu[v->id];
-
-    return __atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST) &&
-           !__atomic_load_n(&vi->upcall_mask, __ATOMIC_SEQ_CST);
 }
 
 void event_domain_stats(const struct domain *d, struct event_stats *out)

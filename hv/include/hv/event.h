@@ -17,6 +17,7 @@
 #define HV_EVENT_H
 
 #include <hv/domain.h>
+#include <public/hv.h>
 
 /* Create d's port table (upcalls start masked on every vCPU). Called by
  * domain_create() once the shared-info page and the vCPUs exist.
@@ -55,7 +56,13 @@ bool event_vcpu_pending(const struct vcpu *v);
 
 /* Whether v should get an upcall now: an event is pending and v has not
  * masked upcalls. The vCPU back ends ask before entering the guest. */
-bool event_upcall_deliverable(const struct vcpu *v);
+static inline bool event_upcall_deliverable(const struct vcpu *v)
+{
+    const struct hv_vcpu_info *vi = &v->domain->shared_info->vcpu[v->id];
+
+    return __atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST) &&
+           !__atomic_load_n(&vi->upcall_mask, __ATOMIC_SEQ_CST);
+}
 
 /* Counters of d's events (for monitoring): sends it made, and events that
  * arrived on its ports (from domains and from the hypervisor). */

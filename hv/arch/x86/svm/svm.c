@@ -34,7 +34,15 @@ struct svm_vcpu {
     bool launched;
 };
 
-void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa);
+/* svm_entry.S; it keeps only rsp, rbp, rbx and r12. */
+static inline void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa)
+{
+    __asm__ volatile("call svm_vmrun"
+                     : "+D"(vmcb_pa), "+S"(regs), "+d"(host_vmcb_pa)
+                     :
+                     : "rax", "rcx", "r8", "r9", "r10", "r11", "r13", "r14", "r15", "memory",
+                       "cc");
+}
 
 static unsigned int nr_asids;
 static void *host_vmcb[CPU_MAX]; /* each CPU's state for VMSAVE/VMLOAD */
@@ -81,6 +89,10 @@ static int svm_cpu_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, pa_of(alloc_pages_zeroed(0)));
     host_vmcb[cpu] = alloc_pages_zeroed(0);
+    /* The state VMLOAD restores after each exit (the %fs per-CPU base, TR,
+     * the system-call MSRs) is set up by now and never changes: saved once
+     * here instead of before every VMRUN. */
+    __asm__ volatile("vmsave %%rax" ::"a"(pa_of(host_vmcb[cpu])) : "memory");
     return 0;
 }
 
@@ -280,13 +292,40 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
     return inject_gp(v, vmcb, exit);
 }
 
-/* Decode an exit: true when common code must handle it (exit filled in). */
-static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
+/* Most hypercalls leave the vCPU where it is: finish them here and go
+ * straight back into the guest. */
+static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                                  struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
     int64_t result;
+
+    if (!vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args, &result)) {
+        exit->reason = EXIT_HYPERCALL;
+        /* Dispatched already (it blocked or yielded, say): common code
+         * only needs the reason. */
+        if (!v->hypercall_done) {
+            exit->rip = vmcb->rip;
+            hvm_hypercall_exit(exit, vmcb->rax, r);
+        }
+        return true;
+    }
+    vmcb->rax = (uint64_t)result;
+    skip_instruction(vmcb, 3);
+    return false;
+}
+
+/* Decode an exit: true when common code must handle it (exit filled in). */
+static bool handle_exit(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                        struct vcpu_exit *exit)
+{
+    struct guest_regs *r = &v->arch->regs;
     uint32_t code = (uint32_t)vmcb->exit_code;
 
+    /* Hypercalls first: the exit that must be fastest, ahead of the
+     * switch's range checks. */
+    if (code == VMEXIT_VMMCALL)
+        return handle_vmmcall(v, cpu, vmcb, exit);
     exit->rip = vmcb->rip;
     switch (code) {
     case VMEXIT_INTR:
@@ -295,15 +334,6 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         irq_poll();
         exit->reason = EXIT_INTERRUPT;
         return true;
-    case VMEXIT_VMMCALL:
-        hvm_hypercall_exit(exit, vmcb->rax, r);
-        /* Most hypercalls leave the vCPU where it is: finish them here and
-         * go straight back into the guest. */
-        if (!vcpu_hypercall_direct(v, exit, &result))
-            return true;
-        vmcb->rax = (uint64_t)result;
-        skip_instruction(vmcb, 3);
-        return false;
     case VMEXIT_CPUID: {
         struct cpuid_regs c;
 
@@ -372,7 +402,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
     struct vmcb *vmcb = s->vmcb;
     unsigned int cpu = this_cpu()->cpu_id;
     const uint64_t *gen = &v->domain->arch->p2m_generation;
+    uint64_t vmcb_pa = pa_of(vmcb), host_pa = pa_of(host_vmcb[cpu]);
 
+    /* Flush the TLB if another vCPU used this ASID here since. Only this
+     * CPU's runs change its owners, and no other vCPU runs here before this
+     * returns: once is enough. */
+    if (asid_owner[cpu][vmcb->asid] != v) {
+        asid_owner[cpu][vmcb->asid] = v;
+        vmcb->tlb_control = 1;
+    }
     for (;;) {
         hvm_fpu_switch_to(v);
         /* Exceptions are fatal until the guest has an IDT of its own. */
@@ -381,11 +419,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
             vmcb->intercept_exceptions = 0;
         }
         hvm_enter_guest(v);
-        /* Flush the TLB if another vCPU used this ASID here since, or the
-         * p2m changed since this vCPU's last flush. */
-        if (asid_owner[cpu][vmcb->asid] != v ||
-            v->arch->p2m_generation != __atomic_load_n(gen, __ATOMIC_ACQUIRE)) {
-            asid_owner[cpu][vmcb->asid] = v;
+        /* Flush it too if the p2m changed since this vCPU's last flush. */
+        if (v->arch->p2m_generation != __atomic_load_n(gen, __ATOMIC_ACQUIRE)) {
             v->arch->p2m_generation = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
             vmcb->tlb_control = 1;
         }
@@ -394,15 +429,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         if (event_upcall_deliverable(v)) {
             vmcb->vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
             vmcb->vintr_vector = HV_UPCALL_VECTOR;
-        } else {
+        } else if (vmcb->vintr & VINTR_IRQ) {
             vmcb->vintr &= ~VINTR_IRQ;
         }
         /* The guest's rax lives in the VMCB, not in regs. */
-        svm_vmrun(pa_of(vmcb), &v->arch->regs, pa_of(host_vmcb[cpu]));
+        svm_vmrun(vmcb_pa, &v->arch->regs, host_pa);
         hvm_leave_guest();
         vmcb->tlb_control = 0;
         vmcb->event_inject = 0;
-        if (handle_exit(v, vmcb, exit))
+        if (handle_exit(v, cpu, vmcb, exit))
             return;
     }
 }
