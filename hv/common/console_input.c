@@ -108,12 +108,7 @@ uint64_t console_input_period(void)
 bool console_input_wanted(void)
 {
     /* Someone waiting for input, whoever has the focus: it may be given
-     * to them. */
-    for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
-        struct domain *d = live(id);
-
-        if (d && event_virq_bound(d, HV_VIRQ_CONSOLE))
-            return true;
-    }
-    return false;
+     * to them. Asked on every scheduling pass, so one counter, not a walk
+     * of the domains (a stopped domain's binding counts until it goes). */
+    return event_virq_bound_anywhere(HV_VIRQ_CONSOLE);
 }

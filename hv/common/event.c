@@ -81,6 +81,10 @@ static bool can_wake(const struct evtchn *chn)
            chn->state == HV_EVTCHN_STATE_virq || chn->state == HV_EVTCHN_STATE_pirq;
 }
 
+/* Ports bound to each VIRQ, over all domains: whether anyone listens is
+ * asked on every scheduling pass (console input), so it is counted. */
+static unsigned int virq_bound_ports[HV_VIRQ_COUNT];
+
 static bool virq_per_vcpu(unsigned int virq)
 {
     return virq == HV_VIRQ_TIMER;
@@ -176,6 +180,7 @@ static void port_close(struct domain *d, unsigned int port)
     }
     case HV_EVTCHN_STATE_virq:
         ed->virq_port[virq_per_vcpu(chn->remote_port) ? chn->vcpu : 0][chn->remote_port] = 0;
+        virq_bound_ports[chn->remote_port]--;
         break;
     case HV_EVTCHN_STATE_pirq:
         physdev_pirq_closed(d, chn->remote_port); /* the device goes quiet */
@@ -317,6 +322,7 @@ static int op_bind_virq(struct domain *d, uint64_t gpa)
              (struct evtchn){.state = HV_EVTCHN_STATE_virq, .vcpu = (uint8_t)b.vcpu,
                              .remote_port = (uint16_t)b.virq});
     ed->virq_port[row][b.virq] = (uint16_t)port;
+    virq_bound_ports[b.virq]++;
     b.port = port;
     return copy_out(d, gpa, &b, sizeof(b));
 }
@@ -532,6 +538,11 @@ int event_close_pirq(struct domain *d, uint64_t port)
         return -HV_EINVAL;
     port_close(d, (unsigned int)port);
     return 0;
+}
+
+bool event_virq_bound_anywhere(unsigned int virq)
+{
+    return virq < HV_VIRQ_COUNT && virq_bound_ports[virq] != 0;
 }
 
 bool event_virq_bound(const struct domain *d, unsigned int virq)

@@ -290,8 +290,10 @@ static void schedule_once(unsigned int cpu)
     sched_now[cpu] = 0;
     timers_fire(now);
     reaping = domain_reap();
-    /* CPU 0 owns the serial line: one look per pass costs one port read. */
-    if (cpu == 0)
+    /* CPU 0 owns the serial line: one look per pass costs one port read,
+     * taken only while someone listens (what comes before waits in the
+     * UART, whose full FIFO holds the sender back). */
+    if (cpu == 0 && console_input_wanted())
         console_input_poll();
     v = pick(rq);
     if (!v) {

@@ -45,6 +45,8 @@ int event_close_pirq(struct domain *d, uint64_t port) __must_check;
 
 /* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
 bool event_virq_bound(const struct domain *d, unsigned int virq);
+/* Whether any domain has bound virq; O(1). */
+bool event_virq_bound_anywhere(unsigned int virq);
 
 /* Whether an event channel could ever wake v: a port that notifies v is
  * unbound, interdomain or bound to a VIRQ. */
