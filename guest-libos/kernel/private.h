@@ -27,6 +27,10 @@ void memory_init(uint64_t memory_size);
 /* Fill buf with random bytes (RDRAND, RDSEED, or the TSC as a last resort). */
 void getrandom_bytes(void *buf, size_t len);
 
+/* Events that arrived as the upcall interrupt (HV_UPCALL_VECTOR): the
+ * trap code calls this, in interrupt context (event.c). */
+void event_upcall(void);
+
 /* Stop the domain: HV_SHUTDOWN_poweroff etc. with an exit code. */
 __attribute__((noreturn)) void libos_shutdown(unsigned int reason, int code);
 
@@ -46,8 +50,12 @@ SYSCALL_HANDLER(nanosleep);
 SYSCALL_HANDLER(clock_nanosleep);
 SYSCALL_HANDLER(getrandom);
 SYSCALL_HANDLER(exit);
+SYSCALL_HANDLER(exit_group);
 SYSCALL_HANDLER(getpid);
+SYSCALL_HANDLER(gettid);
 SYSCALL_HANDLER(set_tid_address);
+SYSCALL_HANDLER(clone);
+SYSCALL_HANDLER(futex);
 SYSCALL_HANDLER(arch_prctl);
 SYSCALL_HANDLER(uname);
 SYSCALL_HANDLER(sched_yield);

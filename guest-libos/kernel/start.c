@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "private.h"
+#include "thread.h"
 
 #define MAX_ARGS 32
 #define CMDLINE_MAX 1024
@@ -172,6 +173,7 @@ void libos_start(const void *start_info)
     if (!hypervisor_present())
         for (;;)
             __asm__ volatile("hlt");
+    percpu_init(0); /* before any system call: syscall.S uses it */
     syscall_init_cpu();
     err = parse_start_info(start_info);
     if (err) {
@@ -179,6 +181,7 @@ void libos_start(const void *start_info)
         libos_shutdown(HV_SHUTDOWN_crash, 0);
     }
     memory_init(memory_size);
+    sched_init(); /* this is the main thread */
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */

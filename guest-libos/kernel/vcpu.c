@@ -1,21 +1,29 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Secondary vCPUs: each gets a stack and a thread control block from a
+ * vCPUs: the per-vCPU data behind every vCPU's GS base, and secondary
+ * vCPUs, each of which gets a stack and a thread control block from a
  * static pool and enters libos_secondary_entry (arch/x86_64/entry.S) with
- * a start block that says what to run.
+ * a start block that says what to run: vcpu_main, which sets up the GS
+ * base before the application's function runs.
  */
 #include <exo/hypercall.h>
 #include <exo/vcpu.h>
 #include <stdint.h>
 
+#include "thread.h"
+
 #define VCPUS_MAX 8
 #define STACK_SIZE 16384
+#define MSR_GS_BASE 0xc0000101u
 
 struct start_block {
     uint64_t stack_top;
     uint64_t tcb;
-    uint64_t fn;
-    uint64_t arg;
+    uint64_t fn;  /* what entry.S calls: vcpu_main */
+    uint64_t arg; /* its argument: this block */
+    void (*app_fn)(void *);
+    void *app_arg;
+    unsigned int id;
 };
 
 void libos_secondary_entry(void);
@@ -24,10 +32,32 @@ void libos_vcpu_exit(void);
 static uint8_t stacks[VCPUS_MAX][STACK_SIZE] __attribute__((aligned(4096)));
 static uint64_t tcbs[VCPUS_MAX][32] __attribute__((aligned(64)));
 static struct start_block blocks[VCPUS_MAX];
+static struct percpu percpus[HV_MAX_VCPUS];
+
+_Static_assert(__builtin_offsetof(struct percpu, syscall_frame) == 8, "syscall.S's offset");
+_Static_assert(__builtin_offsetof(struct percpu, id) == 16, "vcpu_id()'s offset");
+
+void percpu_init(unsigned int id)
+{
+    uint64_t base = (uint64_t)(uintptr_t)&percpus[id];
+
+    percpus[id].self = &percpus[id];
+    percpus[id].id = id;
+    __asm__ volatile("wrmsr" ::"c"(MSR_GS_BASE), "a"((uint32_t)base), "d"((uint32_t)(base >> 32))
+                     : "memory");
+}
 
 unsigned int libos_vcpu_count(void)
 {
     return (unsigned int)hv_vcpu_op(HV_VCPUOP_count, 0, 0, 0);
+}
+
+static void vcpu_main(void *arg)
+{
+    struct start_block *b = arg;
+
+    percpu_init(b->id);
+    b->app_fn(b->app_arg);
 }
 
 int libos_vcpu_start(unsigned int id, void (*fn)(void *), void *arg)
@@ -35,15 +65,24 @@ int libos_vcpu_start(unsigned int id, void (*fn)(void *), void *arg)
     if (id == 0 || id >= VCPUS_MAX || id >= libos_vcpu_count())
         return -HV_EINVAL;
     tcbs[id][1] = id; /* the vCPU id, after the self pointer */
-    blocks[id] = (struct start_block){(uint64_t)&stacks[id][STACK_SIZE], (uint64_t)tcbs[id],
-                                      (uint64_t)fn, (uint64_t)arg};
+    blocks[id] = (struct start_block){
+        .stack_top = (uint64_t)&stacks[id][STACK_SIZE],
+        .tcb = (uint64_t)tcbs[id],
+        .fn = (uint64_t)vcpu_main,
+        .arg = (uint64_t)&blocks[id],
+        .app_fn = fn,
+        .app_arg = arg,
+        .id = id,
+    };
     return (int)hv_vcpu_op(HV_VCPUOP_up, id, (long)libos_secondary_entry, (long)&blocks[id]);
+}
+
+unsigned int libos_vcpu_id(void)
+{
+    return vcpu_id();
 }
 
 void libos_vcpu_exit(void)
 {
-    uint64_t id;
-
-    __asm__ volatile("mov %%fs:8, %0" : "=r"(id));
-    hv_vcpu_op(HV_VCPUOP_down, (long)id, 0, 0);
+    hv_vcpu_op(HV_VCPUOP_down, (long)vcpu_id(), 0, 0);
 }

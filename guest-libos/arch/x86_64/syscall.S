@@ -11,11 +11,16 @@
  * The Linux ABI says a system call preserves every register but RAX, RCX
  * and R11 -- including the SSE state, which compiled C in the library OS
  * may use -- so the caller-saved argument registers and the FXSAVE area
- * are kept across the call.
+ * are kept across the call. The callee-saved registers are pushed too, so
+ * that the frame is a complete picture of the caller (struct
+ * syscall_frame in kernel/thread.h), and its address goes to the vCPU's
+ * %gs:PERCPU_SYSCALL_FRAME: clone copies it for the new thread, which
+ * then leaves through libos_syscall_return as if it had made the call.
  */
 
 #define RED_ZONE 128
 #define FXSAVE_SIZE 512
+#define PERCPU_SYSCALL_FRAME 8 /* struct percpu, kernel/thread.h */
 
     .text
     .globl libos_syscall_entry
@@ -36,7 +41,14 @@ libos_syscall_entry:
     push %rdx
     push %r10
     push %r8
-    push %r9                        /* six pushes: still 16-byte aligned */
+    push %r9
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rbp                       /* twelve pushes: still 16-byte aligned */
+    mov %rsp, %gs:PERCPU_SYSCALL_FRAME
 
     /* System call registers (rax; rdi rsi rdx r10 r8 r9) to the C ABI
      * (rdi; rsi rdx rcx r8 r9, then the stack for the seventh). */
@@ -51,6 +63,14 @@ libos_syscall_entry:
     call libos_syscall
     add $16, %rsp
 
+    .globl libos_syscall_return
+libos_syscall_return:               /* rsp: the frame; rax: the result */
+    pop %rbp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
     pop %r9
     pop %r8
     pop %r10
