@@ -10,7 +10,7 @@
 # go here, and each such file is added to GUEST_TESTS, so that `make` and
 # `make check` build them. Keep this block above the rules that use
 # GUEST_TESTS.
-GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls
+GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls threads
 $(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
 
 # A boot module that is not an ELF image at all.
