@@ -72,6 +72,18 @@ $(BUILD)/tests/unit/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o $(VMX_UNIT_OBJ
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# The library OS's pure parts: the deadline queues of its scheduler
+# (guest-libos/kernel/timerq.c), compiled for the host.
+LIBOS_UNIT_OBJS := $(BUILD)/host/guest-libos/kernel/timerq.o
+UNIT_TESTS += $(BUILD)/tests/unit/test_timerq
+.SECONDARY: $(LIBOS_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_timerq.o: UNIT_CFLAGS += -Iguest-libos/kernel
+
+$(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(LIBOS_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
