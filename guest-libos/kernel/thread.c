@@ -24,14 +24,19 @@
  * The scheduler lock is handed over by a switch: the thread switched to
  * releases it.
  *
- * Known limits: a thread on vCPU 0 woken by another vCPU while vCPU 0
- * sleeps in the hypervisor runs at vCPU 0's next event or deadline; and a
- * thread that unmaps its own stack and exits (musl's detached threads)
- * makes the exit call on that stack, which works because munmap leaves
- * the pages mapped and nothing else runs on vCPU 0 in between.
+ * Code on a secondary vCPU may wake a thread (a futex wake) while vCPU 0
+ * sleeps in the hypervisor: it then kicks vCPU 0 with an event on a
+ * loopback channel that the first libos_vcpu_start sets up (a domain
+ * without secondary vCPUs gets no port it did not ask for).
+ *
+ * Known limit: a thread that unmaps its own stack and exits (musl's
+ * detached threads) makes the exit call on that stack, which works because
+ * munmap leaves the pages mapped and nothing else runs on vCPU 0 in
+ * between.
  */
 #define _GNU_SOURCE /* the CLONE_ flags in sched.h */
 #include <errno.h>
+#include <exo/event.h>
 #include <exo/hypercall.h>
 #include <exo/time.h>
 #include <sched.h>
@@ -72,6 +77,9 @@ static struct list run_queue, timers;
 static unsigned int live; /* threads that have not exited */
 static int next_tid = MAIN_TID + 1;
 static int lock;
+static int idle_blocked;      /* vCPU 0 is (about to be) in HV_SCHED_block */
+static int kick_needed;       /* a secondary vCPU woke a thread meanwhile */
+static uint32_t kick_port;    /* where to send that: a loopback to vCPU 0 */
 
 /* ---- locking ---- */
 
@@ -98,8 +106,37 @@ unsigned long sched_lock(void)
 void sched_unlock(unsigned long flags)
 {
     spin_unlock();
+    if (__atomic_load_n(&kick_needed, __ATOMIC_RELAXED) &&
+        __atomic_exchange_n(&kick_needed, 0, __ATOMIC_ACQ_REL))
+        event_send(kick_port);
     if (flags & RFLAGS_IF)
         __asm__ volatile("sti" ::: "memory");
+}
+
+/* The kick's receiving end only needs clearing, which dispatch does. */
+static void kicked(uint32_t port, void *arg)
+{
+    (void)port;
+    (void)arg;
+}
+
+void sched_enable_remote_wake(void)
+{
+    uint32_t domid = libos_domain_id(), receive, send;
+    int err;
+
+    if (__atomic_load_n(&kick_port, __ATOMIC_ACQUIRE))
+        return;
+    err = event_alloc_unbound(domid, &receive);
+    if (!err)
+        err = event_bind_interdomain(domid, receive, &send);
+    if (!err)
+        err = event_bind_handler(receive, kicked, NULL);
+    if (err) {
+        libos_log("libos: no event channel for waking vCPU 0 (%d)\n", err);
+        return;
+    }
+    __atomic_store_n(&kick_port, send, __ATOMIC_RELEASE);
 }
 
 /* ---- switching ---- */
@@ -206,6 +243,9 @@ void thread_wake(struct thread *t, int result)
     t->wake_result = result;
     t->state = THREAD_RUNNABLE;
     list_add_tail(&run_queue, &t->link);
+    /* Sent by sched_unlock, once the lock is free. */
+    if (idle_blocked && kick_port && vcpu_id() != 0)
+        kick_needed = 1;
 }
 
 /* vCPU 0 when no thread can run. Entered, and left by switches, with the
@@ -231,9 +271,11 @@ static __attribute__((noreturn)) void idle_loop(void)
         deadline = timerq_next(&timers);
         if (deadline != NO_DEADLINE)
             hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
+        idle_blocked = 1;
         spin_unlock();
         hv_sched_op(HV_SCHED_block, 0, 0);
         spin_lock();
+        idle_blocked = 0;
     }
 }
 

@@ -102,6 +102,9 @@ struct thread {
 /* Set up the scheduler with the caller as the main thread (tid 1), on
  * vCPU 0 before its first system call. */
 void sched_init(void);
+/* Let code on secondary vCPUs wake threads while vCPU 0 sleeps: set up
+ * the event channel that kicks it (once; before a secondary vCPU starts). */
+void sched_enable_remote_wake(void);
 /* 1 if the caller is an application thread the scheduler runs (vCPU 0
  * after sched_init), else 0: secondary vCPUs wait by polling instead. */
 int sched_active(void);

@@ -64,6 +64,7 @@ int libos_vcpu_start(unsigned int id, void (*fn)(void *), void *arg)
 {
     if (id == 0 || id >= VCPUS_MAX || id >= libos_vcpu_count())
         return -HV_EINVAL;
+    sched_enable_remote_wake();
     tcbs[id][1] = id; /* the vCPU id, after the self pointer */
     blocks[id] = (struct start_block){
         .stack_top = (uint64_t)&stacks[id][STACK_SIZE],

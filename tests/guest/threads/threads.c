@@ -6,15 +6,19 @@
  * producer and consumer, join results, pthread_once, __thread variables,
  * detached threads, slot reuse, nanosleep of several threads at once
  * (each within its window, woken in deadline order), the futex system
- * call's errors and timeouts, clone refusing to fork, a thread blocked in
- * event_wait woken by a loopback event, an event handler, and the idle
- * vCPU sleeping in the hypervisor (its CPU time far below the time that
- * passed). Prints one line per check and "threads: all N checks passed".
+ * call's errors, timeouts and requeueing, clone refusing to fork, a
+ * thread blocked in event_wait woken by a loopback event, an event
+ * handler, the idle vCPU sleeping in the hypervisor (its CPU time far
+ * below the time that passed); with the argument "smp", in a 2-vCPU
+ * domain, code on vCPU 1 waiting on a futex by polling and waking the
+ * main thread while vCPU 0 sleeps. Prints one line per check and
+ * "threads: all N checks passed".
  */
 #include <errno.h>
 #include <exo/event.h>
 #include <exo/hypercall.h>
 #include <exo/libos.h>
+#include <exo/vcpu.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,6 +37,8 @@
 
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
 #define FUTEX_WAIT_BITSET 9
 #define FUTEX_PRIVATE 128
 
@@ -161,6 +167,45 @@ static void check_condvar(void)
     pthread_join(c, &sum);
     check((long)sum == (long)ITEMS * (ITEMS + 1) / 2,
           "condition variables: 500 items through a 4-slot queue, in order");
+}
+
+static pthread_cond_t go = PTHREAD_COND_INITIALIZER;
+static int started, released, finished;
+
+/* A broadcast wakes every waiter; musl moves all but the first onto the
+ * mutex with FUTEX_REQUEUE. */
+static void *await_go(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&queue_lock);
+    started++;
+    while (!released)
+        pthread_cond_wait(&go, &queue_lock);
+    finished++;
+    pthread_mutex_unlock(&queue_lock);
+    return NULL;
+}
+
+static void check_broadcast(void)
+{
+    pthread_t t[4];
+    int all_waiting = 0;
+
+    for (int i = 0; i < 4; i++)
+        pthread_create(&t[i], NULL, await_go, NULL);
+    for (int i = 0; i < 100 && !all_waiting; i++) {
+        sched_yield();
+        pthread_mutex_lock(&queue_lock);
+        all_waiting = started == 4;
+        pthread_mutex_unlock(&queue_lock);
+    }
+    pthread_mutex_lock(&queue_lock);
+    released = 1;
+    pthread_cond_broadcast(&go);
+    pthread_mutex_unlock(&queue_lock);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    check(all_waiting && finished == 4, "pthread_cond_broadcast wakes all 4 waiters");
 }
 
 /* ---- pthread_once, detached threads, slots ---- */
@@ -293,6 +338,37 @@ static void *wake_word(void *arg)
     return (void *)futex(&word, FUTEX_WAKE | FUTEX_PRIVATE, 1, NULL, 0);
 }
 
+static volatile int word_b;
+static long waits[2];
+
+static void *wait_b(void *arg)
+{
+    waits[(intptr_t)arg] = futex(&word_b, FUTEX_WAIT, 0, NULL, 0);
+    return NULL;
+}
+
+/* Two waiters on word_b: one moved to word, then each woken where it is. */
+static void check_requeue(void)
+{
+    pthread_t t[2];
+    long moved, woken_a, woken_b, r;
+
+    word = 0;
+    word_b = 0;
+    for (intptr_t i = 0; i < 2; i++)
+        pthread_create(&t[i], NULL, wait_b, (void *)i);
+    sched_yield(); /* both run and wait */
+    r = syscall(SYS_futex, &word_b, FUTEX_CMP_REQUEUE, 0, 1, &word, 1);
+    check(r == -1 && errno == EAGAIN, "FUTEX_CMP_REQUEUE with the wrong value: EAGAIN");
+    moved = syscall(SYS_futex, &word_b, FUTEX_REQUEUE, 0, 1, &word, 0);
+    woken_a = futex(&word, FUTEX_WAKE, 5, NULL, 0);
+    woken_b = futex(&word_b, FUTEX_WAKE, 5, NULL, 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    check(moved == 0 && woken_a == 1 && woken_b == 1 && waits[0] == 0 && waits[1] == 0,
+          "FUTEX_REQUEUE moves one waiter to another word, where a wake finds it");
+}
+
 static void check_futex(void)
 {
     struct timespec rel = {0, 2 * MS}, bad = {0, 1000000000L}, abs;
@@ -334,6 +410,7 @@ static void check_futex(void)
     r = futex(&word, FUTEX_WAIT | FUTEX_PRIVATE, 0, NULL, 0);
     pthread_join(t, &woken);
     check(r == 0 && (long)woken == 1, "FUTEX_WAIT woken by another thread's FUTEX_WAKE");
+    check_requeue();
 }
 
 /* ---- clone ---- */
@@ -435,10 +512,75 @@ static void check_idle(void)
           "sleeping with nothing else to run: the vCPU blocks in the hypervisor");
 }
 
-int main(void)
+/* ---- a secondary vCPU ---- */
+
+static volatile int remote_word, remote_go, remote_ready;
+static volatile long remote_wait, remote_woken, remote_tid;
+
+/* Without musl's help: this vCPU's thread control block is not musl's. */
+static long raw_syscall(long nr, long a1, long a2, long a3, long a4)
 {
+    register long r10 __asm__("r10") = a4;
+    long ret;
+
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+static void on_vcpu1(void *arg)
+{
+    struct timespec ms5 = {0, 5 * MS}, second = {1, 0};
+
+    (void)arg;
+    remote_tid = raw_syscall(SYS_gettid, 0, 0, 0, 0);
+    remote_ready = 1;
+    /* Polls until the main thread changes the word. */
+    remote_wait = raw_syscall(SYS_futex, (long)&remote_go, FUTEX_WAIT, 0, (long)&second);
+    raw_syscall(SYS_nanosleep, (long)&ms5, 0, 0, 0);
+    remote_word = 1;
+    remote_woken = raw_syscall(SYS_futex, (long)&remote_word, FUTEX_WAKE, 1, 0);
+}
+
+static void check_remote_wake(void)
+{
+    struct timespec ms2 = {0, 2 * MS};
+    long r, start;
+
+    r = libos_vcpu_start(1, on_vcpu1, NULL);
+    check(r == 0, "start vCPU 1");
+    for (int i = 0; i < 100000 && !remote_ready; i++)
+        sched_yield();
+    nanosleep(&ms2, NULL); /* vCPU 1 is in its wait by now */
+    remote_go = 1;
+    futex(&remote_go, FUTEX_WAKE, 1, NULL, 0);
+    start = now_ns();
+    /* Nothing else to run, no deadline: vCPU 0 sleeps until vCPU 1 wakes
+     * this thread. */
+    r = futex(&remote_word, FUTEX_WAIT, 0, NULL, 0);
+    check(r == 0 && remote_word == 1 && now_ns() - start >= 4 * MS,
+          "the main thread, waiting on a futex, is woken from vCPU 1 while vCPU 0 sleeps");
+    for (int i = 0; i < 100000 && remote_woken == 0; i++)
+        sched_yield();
+    check(remote_woken == 1 && remote_wait == 0,
+          "vCPU 1: a futex wait polls until the word changes; its wake found the thread");
+    check(remote_tid > 1, "gettid on vCPU 1 is not the main thread's");
+}
+
+/* "threads smp": only the checks with vCPU 1, in a 2-vCPU domain. */
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "smp")) {
+        check_remote_wake();
+        printf("threads: smp: %s %d checks passed\n", failures ? "FAIL: not all" : "all",
+               checks - failures);
+        return failures ? 1 : 0;
+    }
     check_counter();
     check_condvar();
+    check_broadcast();
     check_once_and_lifetimes();
     check_sleeping();
     check_futex();
