@@ -422,6 +422,8 @@ static void check_clone(void)
     check(r == -1 && errno == ENOSYS, "clone like fork: ENOSYS");
     r = syscall(SYS_clone, 0x100 /* CLONE_VM alone */ | 0x10000 /* CLONE_THREAD */, 0, 0, 0, 0);
     check(r == -1 && errno == EINVAL, "clone of a thread without its other flags: EINVAL");
+    r = syscall(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, 0x1000);
+    check(r == -1 && errno == EINVAL, "arch_prctl ARCH_SET_GS: EINVAL (the library OS's)");
 }
 
 /* ---- events ---- */
@@ -515,7 +517,7 @@ static void check_idle(void)
 /* ---- a secondary vCPU ---- */
 
 static volatile int remote_word, remote_go, remote_ready;
-static volatile long remote_wait, remote_woken, remote_tid;
+static volatile long remote_wait, remote_woken, remote_tid, remote_now;
 
 /* Without musl's help: this vCPU's thread control block is not musl's. */
 static long raw_syscall(long nr, long a1, long a2, long a3, long a4)
@@ -532,9 +534,11 @@ static long raw_syscall(long nr, long a1, long a2, long a3, long a4)
 
 static void on_vcpu1(void *arg)
 {
-    struct timespec ms5 = {0, 5 * MS}, second = {1, 0};
+    struct timespec ms5 = {0, 5 * MS}, second = {1, 0}, now;
 
     (void)arg;
+    raw_syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (long)&now, 0, 0);
+    remote_now = now.tv_sec * 1000000000L + now.tv_nsec;
     remote_tid = raw_syscall(SYS_gettid, 0, 0, 0, 0);
     remote_ready = 1;
     /* Polls until the main thread changes the word. */
@@ -547,12 +551,14 @@ static void on_vcpu1(void *arg)
 static void check_remote_wake(void)
 {
     struct timespec ms2 = {0, 2 * MS};
-    long r, start;
+    long r, start, before = now_ns();
 
     r = libos_vcpu_start(1, on_vcpu1, NULL);
     check(r == 0, "start vCPU 1");
     for (int i = 0; i < 100000 && !remote_ready; i++)
         sched_yield();
+    check(remote_ready && remote_now >= before && remote_now <= now_ns(),
+          "the monotonic clock on vCPU 1 (its own time record) agrees with vCPU 0's");
     nanosleep(&ms2, NULL); /* vCPU 1 is in its wait by now */
     remote_go = 1;
     futex(&remote_go, FUTEX_WAKE, 1, NULL, 0);
