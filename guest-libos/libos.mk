@@ -8,8 +8,8 @@ LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/arch/x86_64/syscall.S 
 	guest-libos/kernel/start.c guest-libos/kernel/syscall.c guest-libos/kernel/process.c \
 	guest-libos/kernel/console.c guest-libos/kernel/memory.c guest-libos/kernel/random.c \
 	guest-libos/kernel/grant.c guest-libos/kernel/time.c guest-libos/kernel/vcpu.c \
-	guest-libos/kernel/event.c guest-libos/kernel/thread.c guest-libos/kernel/futex.c \
-	guest-libos/kernel/timerq.c guest-libos/arch/x86_64/switch.S
+	guest-libos/kernel/event.c guest-libos/kernel/thread.c guest-libos/kernel/sched.c \
+	guest-libos/kernel/futex.c guest-libos/kernel/timerq.c guest-libos/arch/x86_64/switch.S
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))
 LIBOS_LD := guest-libos/arch/x86_64/guest.ld
 

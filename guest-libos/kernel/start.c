@@ -181,7 +181,7 @@ void libos_start(const void *start_info)
         libos_shutdown(HV_SHUTDOWN_crash, 0);
     }
     memory_init(memory_size);
-    sched_init(); /* this is the main thread */
+    thread_init(); /* this is the main thread */
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The library OS's threads, as the rest of kernel/ sees them (thread.c has
- * the scheduler): a thread is a saved stack pointer, a thread pointer (FS
+ * The library OS's threads, as the rest of kernel/ sees them (sched.c has
+ * the scheduler, thread.c the threads' system calls): a thread is a saved stack pointer, a thread pointer (FS
  * base) and a little bookkeeping in a static table; its stack is the
  * application's (musl's mmap'd thread stacks), and system calls run on it
  * too. Scheduling is cooperative and happens on vCPU 0 only; see thread.c.
@@ -99,9 +99,21 @@ struct thread {
     uint32_t wait_bitset;     /* FUTEX_WAIT_BITSET's bits */
 };
 
-/* Set up the scheduler with the caller as the main thread (tid 1), on
- * vCPU 0 before its first system call. */
-void sched_init(void);
+/* Set up threads with the caller as the main thread (tid 1), on vCPU 0
+ * before its first system call. */
+void thread_init(void);
+/* An empty thread record. */
+void thread_slot_init(struct thread *t);
+
+/* The scheduler (sched.c), from thread_init: main_thread is the caller. */
+void sched_init(struct thread *main_thread);
+/* With the lock held: t, a new thread, joins the run queue. */
+void sched_start(struct thread *t);
+/* With the lock held: the current thread ends; its slot becomes free. */
+__attribute__((noreturn)) void sched_exit(void);
+/* The stack pointer of a thread that has not run: its first switch
+ * returns into entry, the stack below top. */
+uint64_t sched_initial_stack(uint64_t top, void (*entry)(void));
 /* Let code on secondary vCPUs wake threads while vCPU 0 sleeps: set up
  * the event channel that kicks it (once; before a secondary vCPU starts). */
 void sched_enable_remote_wake(void);
