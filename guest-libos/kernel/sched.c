@@ -307,12 +307,13 @@ void thread_child_start(void)
 }
 
 /* The next runnable thread runs; the vCPU is given to the hypervisor only
- * when there is none. */
+ * when there is none, or when an event handler yields (it runs in the
+ * interrupted thread's place and may not switch). */
 SYSCALL_HANDLER(sched_yield)
 {
     unsigned long irq;
 
-    if (sched_active()) {
+    if (sched_active() && !percpu_self()->in_handler) {
         irq = sched_lock();
         expire_timers();
         dispatch_events();
