@@ -208,6 +208,29 @@ static void check_broadcast(void)
     check(all_waiting && finished == 4, "pthread_cond_broadcast wakes all 4 waiters");
 }
 
+/* A timed wait nobody signals: musl turns the real-time deadline into a
+ * relative futex timeout. */
+static void check_timedwait(void)
+{
+    pthread_cond_t never = PTHREAD_COND_INITIALIZER;
+    struct timespec at;
+    long start = now_ns(), took;
+    int r;
+
+    clock_gettime(CLOCK_REALTIME, &at);
+    at.tv_nsec += 5 * MS;
+    if (at.tv_nsec >= 1000000000L) {
+        at.tv_sec++;
+        at.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&queue_lock);
+    r = pthread_cond_timedwait(&never, &queue_lock, &at);
+    pthread_mutex_unlock(&queue_lock);
+    took = now_ns() - start;
+    check(r == ETIMEDOUT && took >= 5 * MS && took < 6 * MS,
+          "pthread_cond_timedwait, 5 ms on the real-time clock: ETIMEDOUT in [5, 6) ms");
+}
+
 /* ---- pthread_once, detached threads, slots ---- */
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -590,6 +613,7 @@ int main(int argc, char **argv)
     check_once_and_lifetimes();
     check_sleeping();
     check_futex();
+    check_timedwait();
     check_clone();
     check_events();
     check_idle();
