@@ -10,10 +10,10 @@
  * switch.S), which leaves through the system-call stub's return path with
  * 0 in rax.
  *
- * Known limit: a thread that unmaps its own stack and exits (musl's
- * detached threads) makes the exit call on that stack, which works because
- * munmap leaves the pages mapped and nothing else runs on vCPU 0 in
- * between.
+ * A thread may unmap its own stack before it exits (musl's detached
+ * threads do), so exit runs on an exit stack of vCPU 0's own (syscall.S
+ * switches to it): the exiting thread never comes back, and the next one
+ * to exit may reuse it.
  */
 #define _GNU_SOURCE /* the CLONE_ flags in sched.h */
 #include <errno.h>
@@ -30,6 +30,7 @@
 #define RED_ZONE 128
 #define MSR_FS_BASE 0xc0000100u
 #define TCB_CANARY_OFFSET 0x28
+#define EXIT_STACK_SIZE 16384 /* event handlers may run on it too */
 
 /* What pthread_create asks for; anything else is not a thread. */
 #define THREAD_FLAGS_REQUIRED                                                                   \
@@ -44,6 +45,7 @@ static struct thread threads[THREADS_MAX];
 static unsigned int live; /* threads that have not exited */
 static int next_tid = MAIN_TID + 1;
 static unsigned int logged_clone;
+static uint8_t exit_stack[EXIT_STACK_SIZE] __attribute__((aligned(16)));
 
 static uint64_t rdmsr(uint32_t msr)
 {
@@ -68,6 +70,7 @@ void thread_init(void)
     threads[0].tid = MAIN_TID;
     live = 1;
     sched_init(&threads[0]);
+    percpu_self()->exit_stack = (uint64_t)(uintptr_t)&exit_stack[EXIT_STACK_SIZE];
 }
 
 /*
@@ -150,14 +153,14 @@ SYSCALL_HANDLER(clone)
 }
 
 /* exit ends the calling thread; the domain ends with the last one. */
-SYSCALL_HANDLER(exit)
+void thread_exit(long code)
 {
     int *ctid;
 
     if (!sched_active()) {
         if (vcpu_id() != 0)
             libos_vcpu_exit(); /* a secondary vCPU's code is its thread */
-        libos_shutdown(HV_SHUTDOWN_poweroff, (int)a[0]);
+        libos_shutdown(HV_SHUTDOWN_poweroff, (int)code);
     }
     /* As Linux does for pthread_join (and musl's thread-list lock). */
     ctid = thread_current()->clear_child_tid;
@@ -167,8 +170,14 @@ SYSCALL_HANDLER(exit)
     }
     sched_lock();
     if (--live == 0)
-        libos_shutdown(HV_SHUTDOWN_poweroff, (int)a[0]);
+        libos_shutdown(HV_SHUTDOWN_poweroff, (int)code);
     sched_exit();
+}
+
+/* Where no exit stack is set (a secondary vCPU), exit comes this way. */
+SYSCALL_HANDLER(exit)
+{
+    thread_exit(a[0]);
 }
 
 SYSCALL_HANDLER(exit_group)

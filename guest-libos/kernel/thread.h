@@ -36,6 +36,7 @@ struct percpu {
     uint64_t syscall_frame; /* 8: PERCPU_SYSCALL_FRAME, written by syscall.S */
     uint32_t id;            /* 16: this vCPU's id */
     uint32_t in_handler;    /* event handlers running: blocking is a bug */
+    uint64_t exit_stack;    /* 24: PERCPU_EXIT_STACK, where exit runs, or 0 */
 };
 
 /* Point this vCPU's GS base at the per-vCPU data of vCPU id. */
@@ -102,6 +103,9 @@ struct thread {
 /* Set up threads with the caller as the main thread (tid 1), on vCPU 0
  * before its first system call. */
 void thread_init(void);
+/* The exit system call: the calling thread ends (syscall.S calls this on
+ * the vCPU's exit stack). */
+__attribute__((noreturn)) void thread_exit(long code);
 /* An empty thread record. */
 void thread_slot_init(struct thread *t);
 

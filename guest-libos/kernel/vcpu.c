@@ -36,6 +36,7 @@ static struct percpu percpus[HV_MAX_VCPUS];
 
 _Static_assert(__builtin_offsetof(struct percpu, syscall_frame) == 8, "syscall.S's offset");
 _Static_assert(__builtin_offsetof(struct percpu, id) == 16, "vcpu_id()'s offset");
+_Static_assert(__builtin_offsetof(struct percpu, exit_stack) == 24, "syscall.S's offset");
 
 void percpu_init(unsigned int id)
 {

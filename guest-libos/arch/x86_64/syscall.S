@@ -21,11 +21,25 @@
 #define RED_ZONE 128
 #define FXSAVE_SIZE 512
 #define PERCPU_SYSCALL_FRAME 8 /* struct percpu, kernel/thread.h */
+#define PERCPU_EXIT_STACK 24
+#define SYS_exit 60
 
     .text
     .globl libos_syscall_entry
     .type libos_syscall_entry, @function
 libos_syscall_entry:
+    /* A thread's exit never returns, and its stack may be gone already
+     * (musl's detached threads unmap it first): where the vCPU has an exit
+     * stack, the call runs there. RCX is free: SYSCALL clobbered it. */
+    cmp $SYS_exit, %eax
+    jne 1f
+    mov %gs:PERCPU_EXIT_STACK, %rcx
+    test %rcx, %rcx
+    jz 1f
+    mov %rcx, %rsp
+    xor %ebp, %ebp
+    call thread_exit                /* rdi: the exit code */
+1:
     /* Code compiled for user space keeps live data in the 128 bytes
      * under RSP; step over them before pushing anything. */
     lea -RED_ZONE(%rsp), %rsp

@@ -258,6 +258,26 @@ static void *detached(void *arg)
     return NULL;
 }
 
+static volatile int stackless_ran;
+
+/* Ends itself with no usable stack: the exit call must not need one. The
+ * thread first detaches its exit from musl's thread-list lock (which the
+ * library OS would otherwise clear), since it skips pthread_exit. */
+static void *exit_without_stack(void *arg)
+{
+    (void)arg;
+    stackless_ran = 1;
+    __asm__ volatile("mov $%c0, %%eax\n\t"
+                     "xor %%edi, %%edi\n\t"
+                     "syscall\n\t"
+                     "xor %%esp, %%esp\n\t"
+                     "mov $%c1, %%eax\n\t"
+                     "syscall\n\t"
+                     "ud2" ::"i"(SYS_set_tid_address), "i"(SYS_exit)
+                     : "memory");
+    __builtin_unreachable();
+}
+
 static void *tid_of(void *arg)
 {
     (void)arg;
@@ -287,6 +307,11 @@ static void check_once_and_lifetimes(void)
     for (int i = 0; i < 1000 && detached_done < 20; i++)
         sched_yield();
     check(ok && detached_done == 20, "20 detached threads ran and exited");
+    pthread_create(&t[0], &attr, exit_without_stack, NULL);
+    for (int i = 0; i < 10 && !stackless_ran; i++)
+        sched_yield();
+    sched_yield(); /* it has exited by now: the domain runs on */
+    check(stackless_ran, "a thread exits with its stack pointer at 0");
 
     /* More threads over time than the library OS has slots (256). */
     for (int i = 0; i < 300 && ok; i++)
