@@ -8,6 +8,8 @@
 #                   tests under QEMU, the ISO boot); ends with "N passed, N failed"
 #   make run        boot the hypervisor with the hello unikernel in QEMU
 #   make iso        a GRUB multiboot2 ISO of hv + hello: $(BUILD)/exovisor.iso
+#   make install    exo-cc, the unikernel compiler, with the library OS, into
+#                   $(PREFIX) (from ./configure --prefix; DESTDIR= stages it)
 #   make clean      remove $(BUILD)
 #
 # ./configure writes config.mk (tool paths); without it the defaults below hold.
@@ -50,7 +52,7 @@ FREESTANDING := -std=gnu11 -O2 -g -ffreestanding -nostdinc -isystem $(GCC_INCLUD
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-fstack-protector-strong -MMD -MP $(WARNINGS)
 
-.PHONY: all check run iso clean bench
+.PHONY: all check run iso clean bench install
 all:
 
 # libfdt's headers, alone: freestanding code must not see /usr/include.
@@ -65,6 +67,8 @@ include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/guest/guest.mk
 include tests/bench/bench.mk
+
+install: install-exo-cc
 
 clean:
 	rm -rf $(BUILD)

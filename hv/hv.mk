@@ -8,7 +8,7 @@
 # gives the addresses, tools/hvsyms.sh writes them as data, the second link places
 # that data after all code so no code address moves.
 
-HV_COMMON := audit boot cmdline console domain domain_build domctl elf event grant guest_access heap hypercall memory \
+HV_COMMON := audit boot cmdline console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
 	page_alloc printk sched time vcpu \
 	string vsnprintf
 HV_X86 := boot/head.S boot/multiboot.c boot/trampoline.S acpi.c apic.c cpu.c gdt.c \

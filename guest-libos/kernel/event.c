@@ -33,7 +33,9 @@ struct handler {
 static struct hv_shared_info *const shared =
     (struct hv_shared_info *)(uintptr_t)HV_GUEST_SHARED_INFO_GPA;
 static struct handler handlers[HV_EVTCHN_PORTS];
-static struct list waiters; /* threads in event_wait, wait_key the port */
+static struct list waiters; /* threads in event_wait, wait_key the port or ANY_PORT */
+
+#define ANY_PORT 0 /* not a port: event_wait_any's waiters */
 
 /* Structures are passed by guest-physical address: the library OS's
  * memory, stack included, is identity-mapped. */
@@ -191,6 +193,8 @@ void event_dispatch(void)
      * look sets it again: then HV_SCHED_block returns at once. */
     __atomic_store_n(&vi->upcall_pending, 0, __ATOMIC_SEQ_CST);
     sel = __atomic_exchange_n(&vi->pending_sel, 0, __ATOMIC_SEQ_CST);
+    if (sel)
+        wake_waiters(ANY_PORT);
     cpu->in_handler++;
     while (sel) {
         unsigned int word = (unsigned int)__builtin_ctzll(sel);
@@ -216,6 +220,26 @@ void event_dispatch(void)
 void event_upcall(void)
 {
     event_dispatch();
+}
+
+int event_wait_any(uint64_t deadline)
+{
+    unsigned long irq;
+    struct thread *self;
+
+    if (!sched_active()) {
+        if (deadline != NO_DEADLINE)
+            hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
+        hv_sched_op(HV_SCHED_block, 0, 0);
+        return 0;
+    }
+    irq = sched_lock();
+    self = thread_current();
+    self->wait_key = ANY_PORT;
+    list_add_tail(&waiters, &self->link);
+    thread_block(deadline);
+    sched_unlock(irq);
+    return 0;
 }
 
 int event_wait(uint32_t port)

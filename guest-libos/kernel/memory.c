@@ -3,14 +3,22 @@
  * Memory for the application, carved from the guest-physical memory after
  * the image (_end, from the linker script) up to the domain's size:
  *
- *   _end ... brk heap (an eighth of what is free) | mmap pages ... memory end
+ *   _end ... brk heap (an eighth of what is free) | bitmap | page tables |
+ *   mmap pages ... memory end
  *
  * brk grows and shrinks a break inside its region; mmap(MAP_ANONYMOUS)
  * hands out runs of pages from a bitmap (next fit), zeroed as Linux
- * promises, and munmap returns them. Everything is identity-mapped and
- * writable; mprotect and madvise are accepted and not yet enforced (guard
- * pages need the library OS's own page tables). One spin lock covers both
- * regions: system calls run with interrupts off, on any vCPU.
+ * promises, and munmap returns them. The library OS's page tables
+ * (paging.c) enforce the protections: a free page of the mmap region is
+ * unmapped, PROT_NONE unmaps (musl's thread stacks get their guard page
+ * that way), a page without PROT_WRITE is read-only and one without
+ * PROT_EXEC cannot run. The image and the heap keep their protections
+ * unless mprotect changes them. One spin lock covers both regions: system
+ * calls run with interrupts off, on any vCPU.
+ *
+ * The kernel reads and writes memory for system calls without looking at
+ * protections: a write into a read-only page through read() faults in the
+ * library OS (a crash report) instead of returning -EFAULT.
  */
 #include <errno.h>
 #include <exo/hypercall.h>
@@ -25,9 +33,11 @@
 #define PAGE_SIZE 4096ul
 #define PAGE_ALIGN_UP(x) (((x) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1))
 
+extern const char __ehdr_start[];
 extern char _end[];
 
 static uintptr_t brk_start, brk_current, brk_limit;
+static uintptr_t image_start; /* the first page of the image */
 static uintptr_t pages_start;     /* first page the bitmap describes */
 static unsigned long nr_pages;    /* pages after pages_start */
 static uint64_t *page_bitmap;     /* bit set: page in use */
@@ -65,21 +75,28 @@ void memory_init(uint64_t memory_size)
     uintptr_t start = PAGE_ALIGN_UP((uintptr_t)_end);
     uintptr_t end = (uintptr_t)(memory_size < HV_GUEST_PT_MAX_MAPPED ? memory_size
                                                                      : HV_GUEST_PT_MAX_MAPPED);
-    unsigned long bitmap_pages;
+    unsigned long bitmap_pages, table_pages = paging_table_pages(memory_size);
+    void *tables;
 
-    if (end <= start + 16 * PAGE_SIZE)
+    if (end <= start + (16 + table_pages) * PAGE_SIZE)
         libos_crash("no memory after the image");
+    image_start = (uintptr_t)__ehdr_start & ~(PAGE_SIZE - 1);
     brk_start = brk_current = start;
     brk_limit = start + PAGE_ALIGN_UP((end - start) / 8);
 
-    /* The bitmap takes the first pages after the heap's region; it
-     * describes the pages after itself. */
+    /* The bitmap takes the first pages after the heap's region, then the
+     * page tables; the bitmap describes the pages after both. */
     page_bitmap = (uint64_t *)brk_limit;
     bitmap_pages = PAGE_ALIGN_UP(((end - brk_limit) / PAGE_SIZE + 63) / 64 * 8) / PAGE_SIZE;
     memset(page_bitmap, 0, bitmap_pages * PAGE_SIZE);
-    pages_start = brk_limit + bitmap_pages * PAGE_SIZE;
+    tables = (void *)(brk_limit + bitmap_pages * PAGE_SIZE);
+    memset(tables, 0, table_pages * PAGE_SIZE);
+    pages_start = brk_limit + (bitmap_pages + table_pages) * PAGE_SIZE;
     nr_pages = (end - pages_start) / PAGE_SIZE;
     next_search = 0;
+
+    paging_init(tables, memory_size);
+    paging_protect(pages_start, end, PROT_NONE);
 }
 
 /* A run of count free pages, marked used; returns its first index or -1. */
@@ -110,14 +127,31 @@ static long find_run(unsigned long count)
     return -1;
 }
 
+void *memory_alloc_pages(unsigned long count)
+{
+    long first;
+    uintptr_t p;
+
+    memory_lock();
+    first = find_run(count);
+    memory_unlock();
+    if (first < 0)
+        return NULL;
+    p = pages_start + (unsigned long)first * PAGE_SIZE;
+    paging_protect(p, p + count * PAGE_SIZE, PROT_READ | PROT_WRITE);
+    return (void *)p;
+}
+
+#define PROT_ALL (PROT_READ | PROT_WRITE | PROT_EXEC)
+
 SYSCALL_HANDLER(mmap)
 {
     unsigned long len = (unsigned long)a[1];
-    long flags = a[3], first;
+    long prot = a[2], flags = a[3], first;
     unsigned long count;
-    void *p;
+    uintptr_t p;
 
-    if (len == 0 || (a[5] & (long)(PAGE_SIZE - 1)))
+    if (len == 0 || (a[5] & (long)(PAGE_SIZE - 1)) || (prot & ~(long)PROT_ALL))
         return -EINVAL;
     if (len > nr_pages * PAGE_SIZE)
         return -ENOMEM; /* as Linux says when the address space is short */
@@ -133,9 +167,13 @@ SYSCALL_HANDLER(mmap)
     memory_unlock();
     if (first < 0)
         return -ENOMEM;
-    p = (void *)(pages_start + (unsigned long)first * PAGE_SIZE);
-    memset(p, 0, count * PAGE_SIZE);
-    return (long)(uintptr_t)p;
+    p = pages_start + (unsigned long)first * PAGE_SIZE;
+    /* Free pages are unmapped: map them to clear them, then protect. */
+    paging_protect(p, p + count * PAGE_SIZE, PROT_READ | PROT_WRITE);
+    memset((void *)p, 0, count * PAGE_SIZE);
+    if (prot != (PROT_READ | PROT_WRITE))
+        paging_protect(p, p + count * PAGE_SIZE, (int)prot);
+    return (long)p;
 }
 
 /* The page indexes of [addr, addr + len), or -EINVAL if they are not all
@@ -162,19 +200,46 @@ SYSCALL_HANDLER(munmap)
     if (err)
         return err;
     memory_lock();
+    /* Unmapped before they are free: no other thread gets them while
+     * this one's old protection still holds. */
+    paging_protect((uintptr_t)a[0], (uintptr_t)a[0] + count * PAGE_SIZE, PROT_NONE);
     mark(first, count, 0);
     memory_unlock();
     return 0;
 }
 
-/* Accepted, not enforced: the page tables are still the builder's. */
+/*
+ * mprotect(addr, len, prot): pages of the mmap region that mmap handed
+ * out, or of the image and the heap up to the break, as Linux allows for
+ * any mapping. Anything else is not mapped for the application: -ENOMEM,
+ * as Linux says for a range with a hole.
+ */
 SYSCALL_HANDLER(mprotect)
 {
-    uintptr_t start = (uintptr_t)a[0];
+    uintptr_t start = (uintptr_t)a[0], end;
+    unsigned long len = (unsigned long)a[1];
+    long prot = a[2];
+    int ok;
 
-    if (start & (PAGE_SIZE - 1))
+    if ((start & (PAGE_SIZE - 1)) || (prot & ~(long)PROT_ALL))
         return -EINVAL;
-    return 0;
+    if (len == 0)
+        return 0;
+    end = PAGE_ALIGN_UP(start + len);
+    if (end <= start)
+        return -ENOMEM;
+    memory_lock();
+    if (start >= pages_start) {
+        ok = end <= pages_start + nr_pages * PAGE_SIZE;
+        for (uintptr_t p = start; ok && p < end; p += PAGE_SIZE)
+            ok = page_used((p - pages_start) / PAGE_SIZE);
+    } else {
+        ok = start >= image_start && end <= PAGE_ALIGN_UP(brk_current);
+    }
+    if (ok)
+        paging_protect(start, end, (int)prot);
+    memory_unlock();
+    return ok ? 0 : -ENOMEM;
 }
 
 SYSCALL_HANDLER(madvise)

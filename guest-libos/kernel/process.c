@@ -181,16 +181,13 @@ SYSCALL_HANDLER(rt_sigprocmask)
  */
 static long signal_self(long sig)
 {
-    char msg[64];
-
     if (sig == 0)
         return 0;
     if (sig < 0 || sig >= SIGNALS)
         return -EINVAL;
     if (actions[sig].handler == (unsigned long)SIG_IGN)
         return 0;
-    snprintf(msg, sizeof(msg), "killed by signal %ld%s", sig, sig == SIGABRT ? " (abort)" : "");
-    libos_crash(msg);
+    crash_signal((int)sig);
 }
 
 SYSCALL_HANDLER(kill)

@@ -10,10 +10,12 @@
  * switch.S), which leaves through the system-call stub's return path with
  * 0 in rax.
  *
- * A thread may unmap its own stack before it exits (musl's detached
- * threads do), so exit runs on an exit stack of vCPU 0's own (syscall.S
- * switches to it): the exiting thread never comes back, and the next one
- * to exit may reuse it.
+ * A thread may unmap its own stack and thread control block right before
+ * it exits (musl's detached threads do). That munmap would pull the stack
+ * from under its own return, so it is put off until the exit, which runs
+ * on an exit stack of vCPU 0's own (syscall.S switches to it, and to the
+ * boot TCB): the exiting thread never comes back, and the next one to
+ * exit may reuse it.
  */
 #define _GNU_SOURCE /* the CLONE_ flags in sched.h */
 #include <errno.h>
@@ -100,13 +102,13 @@ SYSCALL_HANDLER(clone)
     if (!sched_active())
         return -EINVAL; /* threads are vCPU 0's */
     /* The child's first frames go just under its stack pointer. */
-    if (stack % 8 || !user_range_ok(stack - 1024, 1024))
+    if (stack % 8 || stack < 1024 || !user_writable(stack - 1024, 1024))
         return -EINVAL;
-    if ((flags & CLONE_SETTLS) && !user_range_ok(tls, TCB_CANARY_OFFSET + 8))
+    if ((flags & CLONE_SETTLS) && !user_writable(tls, TCB_CANARY_OFFSET + 8))
         return -EINVAL;
-    if (((flags & CLONE_PARENT_SETTID) && (ptid % 4 || !user_range_ok(ptid, 4))) ||
+    if (((flags & CLONE_PARENT_SETTID) && (ptid % 4 || !user_writable(ptid, 4))) ||
         ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
-         (ctid % 4 || !user_range_ok(ctid, 4))))
+         (ctid % 4 || !user_writable(ctid, 4))))
         return -EFAULT;
 
     irq = sched_lock();
@@ -152,9 +154,24 @@ SYSCALL_HANDLER(clone)
     return t->tid;
 }
 
+/* munmap, unless the range holds the stack this call runs on. */
+SYSCALL_HANDLER(munmap_thread)
+{
+    uintptr_t addr = (uintptr_t)a[0], len = (uintptr_t)a[1];
+    uintptr_t frame = (uintptr_t)percpu_self()->syscall_frame;
+
+    if (sched_active() && frame - addr < len) {
+        thread_current()->unmap_addr = addr;
+        thread_current()->unmap_len = len;
+        return 0;
+    }
+    return sys_munmap(a);
+}
+
 /* exit ends the calling thread; the domain ends with the last one. */
 void thread_exit(long code)
 {
+    struct thread *self = thread_current();
     int *ctid;
 
     if (!sched_active()) {
@@ -162,9 +179,14 @@ void thread_exit(long code)
             libos_vcpu_exit(); /* a secondary vCPU's code is its thread */
         libos_shutdown(HV_SHUTDOWN_poweroff, (int)code);
     }
+    if (self->unmap_len) {
+        const long args[6] = {(long)self->unmap_addr, (long)self->unmap_len};
+
+        sys_munmap(args);
+    }
     /* As Linux does for pthread_join (and musl's thread-list lock). */
-    ctid = thread_current()->clear_child_tid;
-    if (ctid && user_range_ok((uintptr_t)ctid, sizeof(*ctid))) {
+    ctid = self->clear_child_tid;
+    if (ctid && user_writable((uintptr_t)ctid, sizeof(*ctid))) {
         __atomic_store_n(ctid, 0, __ATOMIC_SEQ_CST);
         futex_wake((uintptr_t)ctid, 1, ~0u);
     }

@@ -22,8 +22,10 @@
 #include <exo/libos.h>
 #include <public/hv.h>
 #include <stdint.h>
+#include <sys/mman.h>
 
 #include "list.h"
+#include "private.h"
 #include "timerq.h"
 
 #define NO_DEADLINE TIMERQ_NONE
@@ -98,6 +100,8 @@ struct thread {
     int *clear_child_tid;     /* set_tid_address, CLONE_CHILD_CLEARTID */
     uintptr_t wait_key;       /* the futex address or event port waited for */
     uint32_t wait_bitset;     /* FUTEX_WAIT_BITSET's bits */
+    uintptr_t unmap_addr;     /* a munmap of its own stack, done at exit */
+    uintptr_t unmap_len;
 };
 
 /* Set up threads with the caller as the main thread (tid 1), on vCPU 0
@@ -147,18 +151,24 @@ void futex_init(void);
 /* Dispatch the calling vCPU's pending events (event.c); called with the
  * scheduler lock free. 1 if the calling vCPU has events to dispatch. */
 void event_dispatch(void);
+/* Block the calling thread until events arrive on its vCPU (any port) or
+ * until deadline (NO_DEADLINE: none), for callers that look at what
+ * changed themselves (poll). Returns 0, early or not. */
+int event_wait_any(uint64_t deadline);
 int event_pending_here(void);
 void event_init(void);
 
-/* 1 if [addr, addr + len) is memory of this domain that an application
- * may name in a system call: mapped, and not the null page. */
+/* 1 if [addr, addr + len) is memory an application may name in a system
+ * call for reading (user_range_ok) or writing (user_writable): mapped so
+ * by the library OS's page tables (paging.c), which leave page 0 out. */
 static inline int user_range_ok(uintptr_t addr, uintptr_t len)
 {
-    uint64_t end = libos_memory_size();
+    return addr + len >= addr && paging_allows(addr, len, PROT_READ);
+}
 
-    if (end > HV_GUEST_PT_MAX_MAPPED)
-        end = HV_GUEST_PT_MAX_MAPPED;
-    return addr >= 4096 && addr + len >= addr && addr + len <= end;
+static inline int user_writable(uintptr_t addr, uintptr_t len)
+{
+    return addr + len >= addr && paging_allows(addr, len, PROT_READ | PROT_WRITE);
 }
 
 /* Nanoseconds of a timespec-like pair, saturating at NO_DEADLINE - 1. */

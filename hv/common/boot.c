@@ -53,7 +53,8 @@ void domain_stopped(struct domain *d)
     if (d->auto_destroy) {
         uint32_t id = d->id;
 
-        domain_destroy(d);
+        /* Freed a bounded part at a time by the scheduler (domain_reap). */
+        domain_destroy_start(d);
         /* A domain going is when the books are most likely to go wrong. */
         if (audit_frames())
             panic("frame accounting: the audit failed after d%u was destroyed", id);
@@ -105,15 +106,17 @@ void boot_run_domains(const struct boot_image *images, unsigned int nr,
 
     /* Nothing runs any more: what is left (stopped or never started
      * domains the control domain made) can go. */
+    hv_lock(); /* the other CPUs' schedulers may be reaping too */
     for (uint32_t id = 0; id < DOMAIN_MAX; id++) {
         struct domain *d = domain_lookup(id);
 
-        if (d) {
+        if (d && d->state != DOMAIN_DYING)
             printk("hv: d%u (%s) left %s: destroyed\n", d->id, d->name,
                    d->state == DOMAIN_SHUTDOWN ? "stopped" : "never started");
+        if (d)
             domain_destroy(d);
-        }
     }
+    hv_unlock();
     if (page_alloc_free_frames() != free_before)
         panic("frame accounting: %lu frames free before the domains, %lu after", free_before,
               page_alloc_free_frames());

@@ -308,11 +308,18 @@ static bool busy(const struct domain *d)
     return false;
 }
 
-void domain_destroy(struct domain *d)
+/* p2m mappings (2 MiB blocks, or single frames) one destruction step gives
+ * back: 32 blocks are 64 MiB, well under a millisecond of work. */
+#define DESTROY_MAPPINGS_PER_STEP 32
+
+static unsigned int nr_dying;
+
+void domain_destroy_start(struct domain *d)
 {
     if (d->state == DOMAIN_DYING)
         return; /* already on its way */
     set_state(d, DOMAIN_DYING);
+    nr_dying++;
     console_guest_flush(d);
     /* Close its event channels first: peers see their ends closed at
      * once, and nothing can bind to the domain any more. */
@@ -323,23 +330,53 @@ void domain_destroy(struct domain *d)
             if (domain_table[i]->vcpu[j] && domain_table[i]->vcpu[j]->building == d)
                 domain_table[i]->vcpu[j]->building = NULL;
     /* Stop every vCPU; one still in guest mode on another CPU is told to
-     * leave, and that CPU finishes the destruction (domain_destroy_finish). */
+     * leave, and the steps wait for it. */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i])
             vcpu_sleep(d->vcpu[i]);
-    domain_destroy_finish(d);
 }
 
-void domain_destroy_finish(struct domain *d)
+int domain_destroy_step(struct domain *d)
 {
-    if (d->state != DOMAIN_DYING || busy(d))
-        return;
-    vcpus_destroy(d);
-    grant_domain_destroy(d);
-    arch_domain_destroy(d, release_frames);
+    unsigned int budget = DESTROY_MAPPINGS_PER_STEP;
+
+    BUG_ON(d->state != DOMAIN_DYING);
+    if (busy(d))
+        return -HV_ERESTART;
+    if (!d->torn_down) {
+        /* Bounded by the limits on vCPUs and grant mappings. */
+        vcpus_destroy(d);
+        grant_domain_destroy(d);
+        d->torn_down = true;
+    }
+    if (arch_domain_release(d, release_frames, &budget))
+        return -HV_ERESTART;
     BUG_ON(d->nr_frames != 0);
     set_state(d, DOMAIN_DEAD);
     domain_table[d->id] = NULL;
     nr_domains--;
+    nr_dying--;
     heap_free_page(d);
+    return 0;
+}
+
+void domain_destroy(struct domain *d)
+{
+    domain_destroy_start(d);
+    while (!busy(d))
+        if (domain_destroy_step(d) == 0)
+            return;
+}
+
+bool domain_reap(void)
+{
+    bool left = false;
+
+    for (unsigned int i = 0; nr_dying && i < DOMAIN_MAX; i++) {
+        struct domain *d = domain_table[i];
+
+        if (d && d->state == DOMAIN_DYING && domain_destroy_step(d) == -HV_ERESTART)
+            left = true;
+    }
+    return left;
 }

@@ -49,7 +49,7 @@ static int create_finish(struct vcpu *v, uint64_t arg, struct domain *d)
             err = -HV_EFAULT;
     }
     if (err) {
-        domain_destroy(d);
+        domain_destroy_start(d); /* domain_reap() frees it */
         return err;
     }
     printk("hv: d%u (%s): %lu MiB, %u vCPUs, created by d%u\n", d->id, d->name,
@@ -75,7 +75,7 @@ static int domctl_create(struct vcpu *v, uint64_t arg)
             return err;
         v->building = NULL;
         if (err) {
-            domain_destroy(d);
+            domain_destroy_start(d); /* domain_reap() frees it */
             return err;
         }
         return create_finish(v, arg, d);
@@ -99,7 +99,7 @@ static int domctl_create(struct vcpu *v, uint64_t arg)
         return err;
     }
     if (err) {
-        domain_destroy(d);
+        domain_destroy_start(d); /* domain_reap() frees it */
         return err;
     }
     return create_finish(v, arg, d);
@@ -231,6 +231,7 @@ static int domctl_vcpu_context(struct vcpu *v, uint64_t arg, bool set)
     c.rip = arch_vcpu_rip(t);
     c.rdi = 0;
     c.state = t->state;
+    c.cpu = t->processor;
     c.cpu_time_ns = t->cpu_time_ns;
     return copy_to_guest(v->domain, arg, &c, sizeof(c)) ? -HV_EFAULT : 0;
 }
@@ -269,11 +270,8 @@ static int domctl_set_affinity(struct vcpu *v, uint64_t arg)
         return err;
     if (a.vcpu >= d->max_vcpus)
         return -HV_EINVAL;
-    /* Only a vCPU that has never run can be placed: moving one whose state
-     * a CPU has held still resets the machine now and then under load (the
-     * FPU hand-over), so that stays refused until it is found. */
-    if (d->vcpu[a.vcpu]->time_published || d->vcpu[a.vcpu]->busy)
-        return -HV_EBUSY;
+    /* A running vCPU is told to leave guest mode; it goes on on the new
+     * CPU once the old one has finished its exit (sched.c). */
     vcpu_set_processor(d->vcpu[a.vcpu], a.cpu);
     return 0;
 }
@@ -295,6 +293,35 @@ static int domctl_set_weight(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/*
+ * A destroy frees the domain's memory a bounded amount per call and
+ * returns -HV_ERESTART in between, so that it returns only when every
+ * frame is free again. v->destroying remembers the domain across the
+ * restarts: it may be finished meanwhile by the scheduler (domain_reap).
+ */
+static int domctl_destroy(struct vcpu *v, uint64_t domid)
+{
+    struct domain *d = domid < DOMAIN_MAX ? domain_lookup((uint32_t)domid) : NULL;
+    int err;
+
+    if (v->destroying != domid + 1 || !d || d->state != DOMAIN_DYING) {
+        if (v->destroying == domid + 1) {
+            v->destroying = 0;
+            return 0; /* finished by someone else since the last restart */
+        }
+        err = target(v, domid, false, &d);
+        if (err)
+            return err;
+        printk("hv: d%u (%s) destroyed by d%u\n", d->id, d->name, v->domain->id);
+        domain_destroy_start(d);
+        v->destroying = (uint32_t)domid + 1;
+    }
+    err = domain_destroy_step(d);
+    if (err != -HV_ERESTART)
+        v->destroying = 0;
+    return err;
+}
+
 /* domctl(cmd, arg) */
 int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
 {
@@ -307,12 +334,7 @@ int64_t do_domctl(struct vcpu *v, const uint64_t args[6])
     case HV_DOMCTL_create:
         return domctl_create(v, args[1]);
     case HV_DOMCTL_destroy:
-        err = target(v, args[1], false, &d);
-        if (err)
-            return err;
-        printk("hv: d%u (%s) destroyed by d%u\n", d->id, d->name, v->domain->id);
-        domain_destroy(d);
-        return 0;
+        return domctl_destroy(v, args[1]);
     case HV_DOMCTL_pause:
         err = target(v, args[1], false, &d);
         if (!err)

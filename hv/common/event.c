@@ -487,6 +487,16 @@ void event_send_virq(struct vcpu *v, unsigned int virq)
         deliver(d, port);
 }
 
+bool event_virq_bound(const struct domain *d, unsigned int virq)
+{
+    if (!d->evtchn || virq >= HV_VIRQ_COUNT)
+        return false;
+    for (unsigned int i = 0; i < (virq_per_vcpu(virq) ? d->max_vcpus : 1); i++)
+        if (d->evtchn->virq_port[i][virq])
+            return true;
+    return false;
+}
+
 bool event_vcpu_can_wake(const struct vcpu *v)
 {
     return v->domain->evtchn && v->domain->evtchn->wakers[v->id];

@@ -14,6 +14,7 @@
  * or leave the last step to that CPU (domain_destroy does the latter).
  */
 #include <hv/arch.h>
+#include <hv/console.h>
 #include <hv/domain.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
@@ -263,12 +264,21 @@ static void schedule_once(unsigned int cpu)
     struct vcpu_exit exit;
     struct domain *d;
     struct vcpu *v;
+    bool reaping;
 
     timers_fire(now);
+    reaping = domain_reap();
+    /* CPU 0 owns the serial line: one look per pass costs one port read. */
+    if (cpu == 0)
+        console_input_poll();
     v = pick(rq);
     if (!v) {
+        if (reaping)
+            return; /* more to free: back at once rather than asleep */
         rq->idle = true;
         armed = next_timer();
+        if (cpu == 0 && console_input_wanted())
+            armed = MIN(armed, now + console_input_period());
         hv_unlock();
         arch_timer_set(armed);
         arch_idle();
@@ -277,6 +287,10 @@ static void schedule_once(unsigned int cpu)
         return;
     }
     slice_end = now + (uint64_t)v->budget_ns;
+    /* Someone waits for input: come back to look at the serial line in
+     * time (the vCPU keeps the rest of its budget). */
+    if (cpu == 0 && console_input_wanted())
+        slice_end = MIN(slice_end, now + console_input_period());
     armed = MIN(next_timer(), slice_end);
     armed_for[cpu] = armed;
     arch_timer_set(armed);
@@ -301,11 +315,8 @@ static void schedule_once(unsigned int cpu)
         now += ran;
         v->cpu_time_ns += ran;
         v->budget_ns -= (int64_t)ran;
-        if (d->state == DOMAIN_DYING) {
-            /* Destroyed while it ran here: finish the job if it was the last. */
-            domain_destroy_finish(d);
-            return;
-        }
+        if (d->state == DOMAIN_DYING)
+            return; /* destroyed while it ran here: domain_reap() frees it */
         vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;

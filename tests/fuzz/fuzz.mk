@@ -48,6 +48,16 @@ $(BUILD)/fuzz/hypercalls: $(FUZZ_HYPERCALLS_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^ -lfdt
 
+# The library OS's ustar parser (guest-libos/kernel/tar.c), alone.
+FUZZ_TAR_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/tar.o $(BUILD)/fuzz/obj/guest-libos/kernel/tar.o
+FUZZ_TARGETS += $(BUILD)/fuzz/tar
+.SECONDARY: $(FUZZ_TAR_OBJS)
+$(BUILD)/fuzz/obj/tests/fuzz/tar.o: FUZZ_CFLAGS += -Iguest-libos/kernel
+$(BUILD)/fuzz/tar: $(FUZZ_TAR_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
+
 .PHONY: fuzz-targets fuzz fuzz-seeds
 fuzz-targets: $(FUZZ_TARGETS)
 all: fuzz-targets

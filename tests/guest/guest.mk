@@ -10,8 +10,13 @@
 # go here, and each such file is added to GUEST_TESTS, so that `make` and
 # `make check` build them. Keep this block above the rules that use
 # GUEST_TESTS.
-GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls threads
+GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console redzone threads
 $(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
+
+# Programs that install their own IDT take interrupts on the stack they
+# interrupt, so their code must leave no red zone there.
+GUEST_FLAGS_upcall := -mno-red-zone
+GUEST_FLAGS_misbehave := -mno-red-zone
 
 # A boot module that is not an ELF image at all.
 $(BUILD)/guests/notelf.bin:
@@ -20,6 +25,62 @@ $(BUILD)/guests/notelf.bin:
 
 GUEST_TESTS := $(patsubst %,$(BUILD)/guests/%.elf,$(GUEST_TEST_PROGRAMS)) \
 	$(BUILD)/guests/notelf.bin
+
+# The file tree test: tests/guest/files/tree plus, made at build time so
+# the repository stays small, big.bin (100 KiB of random bytes) and
+# big.cksum (its POSIX cksum, which the guest recomputes from what it
+# reads), linked in through tools/mkfiles. Modes and one mtime are set
+# here so the guest can check that they come through the archive.
+FILES_TEST_SRC := tests/guest/files/tree
+FILES_TEST_TREE := $(BUILD)/tests/guest/files/tree
+$(BUILD)/tests/guest/files/big.bin:
+	@mkdir -p $(@D)
+	$(Q)head -c 102400 /dev/urandom >$@.tmp && mv $@.tmp $@
+$(FILES_TEST_TREE).stamp: $(shell find $(FILES_TEST_SRC) | sed 's/ /\\ /g') \
+		$(BUILD)/tests/guest/files/big.bin
+	$(call msg,GEN,$(FILES_TEST_TREE))
+	$(Q)rm -rf $(FILES_TEST_TREE) && mkdir -p $(FILES_TEST_TREE)
+	$(Q)cp -R $(FILES_TEST_SRC)/. $(BUILD)/tests/guest/files/big.bin $(FILES_TEST_TREE)/
+	$(Q)cksum <$(FILES_TEST_TREE)/big.bin | cut -d' ' -f1 >$(FILES_TEST_TREE)/big.cksum
+	$(Q)chmod -R u=rwX,go=rX $(FILES_TEST_TREE) && chmod 0600 $(FILES_TEST_TREE)/dir/sub/secret
+	$(Q)touch -d @1700000000 $(FILES_TEST_TREE)/hello.txt
+	$(Q)touch $@
+# Linked with exo-cc --files, as a user's program would be.
+$(BUILD)/guests/obj/files/%.o: %.c $(EXO_CC)
+	$(call msg,EXO-CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(EXO_CC) $(APP_CFLAGS) -c $< -o $@
+$(BUILD)/guests/files.elf: $(BUILD)/guests/obj/files/tests/guest/files/files.o \
+		$(FILES_TEST_TREE).stamp $(EXO_LINK_DEPS)
+	$(call msg,EXO-LD,$@)
+	$(Q)$(EXO_CC) -o $@ $< --files $(FILES_TEST_TREE)
+# files-partial: the same program over an archive whose third header is
+# damaged (a padding byte, so only the checksum tells), which the library
+# OS must report, keeping the two entries before it.
+$(BUILD)/tests/guest/files/partial.tar: $(FILES_TEST_TREE).stamp
+	$(call msg,TAR,$@)
+	$(Q)tar --format=ustar --no-recursion -C $(FILES_TEST_TREE) -cf $@.tmp \
+		./hello.txt ./dir/ ./dir/page.html ./empty
+	$(Q)printf X | dd of=$@.tmp bs=1 seek=$$((3 * 512 + 500)) conv=notrunc status=none
+	$(Q)mv $@.tmp $@
+$(BUILD)/guests/files-partial.elf: $(BUILD)/guests/obj/files/tests/guest/files/files.o \
+		$(BUILD)/tests/guest/files/partial.tar $(EXO_LINK_DEPS)
+	$(call msg,EXO-LD,$@)
+	$(Q)$(EXO_CC) -o $@ $< --files $(BUILD)/tests/guest/files/partial.tar
+GUEST_TESTS += $(BUILD)/guests/files.elf $(BUILD)/guests/files-partial.elf
+# The crash tests' image names functions in its reports: exo-cc links it
+# with its own symbol table.
+$(eval $(call guest_app,crash,tests/guest/crash/crash.c))
+GUEST_TESTS += $(BUILD)/guests/crash.elf
+
+# A program built the way an existing C program's build would call exo-cc:
+# by its own script, with no help from guest_app.
+$(BUILD)/guests/exocc.elf: tests/guest/exocc/build $(wildcard tests/guest/exocc/*.[ch]) \
+		$(shell find tests/guest/exocc/files) $(EXO_LINK_DEPS)
+	$(call msg,BUILD,$@)
+	$(Q)tests/guest/exocc/build $(EXO_CC) $(BUILD)/guests/obj/exocc $@
+
+GUEST_TESTS += $(BUILD)/guests/exocc.elf
 
 # ---- end of guest test programs -------------------------------------------
 

@@ -9,6 +9,7 @@
  */
 #include "host_machine.h"
 
+#include <hv/hypercall.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
@@ -70,6 +71,8 @@ void host_machine_init(uint64_t nr_frames)
     host_cpu_kicks = 0;
     host_vcpu_script = NULL;
     host_idle_forever = NULL;
+    host_console_input_len = 0;
+    host_console_input_at = 0;
     memset(host_stopped, 0, sizeof(host_stopped));
 }
 
@@ -94,6 +97,18 @@ void arch_console_write(const char *s, size_t len)
 {
     if (!host_console_quiet)
         fwrite(s, 1, len, stderr);
+}
+
+const char *host_console_input;
+size_t host_console_input_len;
+uint64_t host_console_input_at;
+
+int arch_console_getc(void)
+{
+    if (!host_console_input_len || host_time_ns < host_console_input_at)
+        return -1;
+    host_console_input_len--;
+    return (unsigned char)*host_console_input++;
 }
 
 void host_log_tail(size_t bytes)
@@ -220,21 +235,32 @@ static uint64_t *p2m_entry(struct domain *d, uint64_t g, bool alloc)
     return *leaf ? &(*leaf)[g % LEAF_ENTRIES] : NULL;
 }
 
-void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
+int arch_domain_release(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int),
+                        unsigned int *budget)
 {
     if (!d->arch)
-        return;
+        return 0;
     for (unsigned int l = 0; l < LEAVES; l++) {
         uint64_t *leaf = d->arch->leaf[l];
 
-        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++)
-            if ((leaf[i] & ENTRY_PRESENT) && (leaf[i] & ENTRY_HEAD))
-                release(d, _mfn(leaf[i] & ENTRY_MFN_MASK),
-                        (unsigned int)(leaf[i] >> ENTRY_ORDER_SHIFT) & 0x3f);
+        for (unsigned int i = 0; leaf && i < LEAF_ENTRIES; i++) {
+            unsigned int order = (unsigned int)(leaf[i] >> ENTRY_ORDER_SHIFT) & 0x3f;
+
+            if (!(leaf[i] & ENTRY_PRESENT) || !(leaf[i] & ENTRY_HEAD))
+                continue;
+            if (*budget == 0)
+                return -HV_ERESTART;
+            (*budget)--;
+            release(d, _mfn(leaf[i] & ENTRY_MFN_MASK), order);
+            /* An aligned block lies in one leaf: clear all its entries. */
+            memset(&leaf[i], 0, sizeof(*leaf) << order);
+        }
         free(leaf);
+        d->arch->leaf[l] = NULL;
     }
     free(d->arch);
     d->arch = NULL;
+    return 0;
 }
 
 int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)

@@ -23,6 +23,13 @@ void host_machine_init(uint64_t nr_frames);
  * the hypercalls. */
 extern bool host_console_quiet;
 
+/* Bytes "typed" on the hypervisor's console: arch_console_getc() takes
+ * them one at a time from here, once host_time_ns has reached
+ * host_console_input_at. Cleared by host_machine_init(). */
+extern const char *host_console_input;
+extern size_t host_console_input_len;
+extern uint64_t host_console_input_at;
+
 /* Print the last bytes (at most 8 KiB) of the hypervisor's log to stderr. */
 void host_log_tail(size_t bytes);
 

@@ -163,6 +163,52 @@ static void test_populate_in_steps(void **state)
     assert_int_equal(host_free_frames(), before);
 }
 
+static int setup_large(void **state)
+{
+    host_machine_init(65536); /* 256 MiB */
+    return 0;
+}
+
+/* A destroy gives memory back a bounded amount per step (32 blocks of
+ * 2 MiB), waits for a vCPU still busy on a CPU, and the scheduler's reaper
+ * finishes what nobody steps; every frame comes back either way. */
+static void test_destroy_in_steps(void **state)
+{
+    uint64_t before = host_free_frames(), frames;
+    struct domain *d;
+    int steps = 0;
+
+    assert_int_equal(domain_create(1, "big", 192 * MIB, 1, true, &d), 0);
+    frames = d->nr_frames;
+    domain_destroy_start(d);
+    assert_int_equal(d->state, DOMAIN_DYING);
+    assert_int_equal(d->nr_frames, frames);
+    d->vcpu[0]->busy = true;
+    assert_int_equal(domain_destroy_step(d), -HV_ERESTART);
+    assert_int_equal(d->nr_frames, frames); /* nothing while it is busy */
+    d->vcpu[0]->busy = false;
+    while (domain_destroy_step(d) == -HV_ERESTART) {
+        steps++;
+        assert_int_equal(d->nr_frames, frames - (uint64_t)steps * 32 * 512);
+    }
+    assert_int_equal(steps, 2); /* 96 blocks: 32 + 32 + the last 32 */
+    assert_int_equal(host_free_frames(), before);
+    assert_null(domain_lookup(1));
+
+    /* Left to the reaper: one step per dying domain per call. */
+    assert_int_equal(domain_create(2, "a", 96 * MIB, 1, true, &d), 0);
+    domain_destroy_start(d);
+    assert_int_equal(domain_create(3, "b", 96 * MIB, 1, true, &d), 0);
+    domain_destroy_start(d);
+    assert_true(domain_reap()); /* 32 of 48 blocks each */
+    assert_false(domain_reap());
+    assert_null(domain_lookup(2));
+    assert_null(domain_lookup(3));
+    assert_false(domain_reap());
+    assert_int_equal(host_free_frames(), before);
+    assert_int_equal(page_alloc_audit(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +219,7 @@ int main(void)
         cmocka_unit_test_setup(test_lifecycle, setup),
         cmocka_unit_test_setup(test_guest_access_is_bounded, setup),
         cmocka_unit_test_setup(test_populate_in_steps, setup),
+        cmocka_unit_test_setup(test_destroy_in_steps, setup_large),
     };
 
     return RUN_TESTS(tests);

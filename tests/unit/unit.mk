@@ -34,8 +34,8 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 
 # Tests of the hypervisor core (domains, scheduler, hypercalls) link all of
 # hv/common that runs on the host, over the host machine (host_machine.c).
-CORE_NAMES := domain sched grant event memory
-CORE_COMMON := audit console domain domain_build domctl elf event grant guest_access heap hypercall memory \
+CORE_NAMES := domain sched grant event memory console
+CORE_COMMON := audit console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
 	page_alloc \
 	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
@@ -72,14 +72,36 @@ $(BUILD)/tests/unit/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o $(VMX_UNIT_OBJ
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
-# The library OS's pure parts: the deadline queues of its scheduler
-# (guest-libos/kernel/timerq.c), compiled for the host.
-LIBOS_UNIT_OBJS := $(BUILD)/host/guest-libos/kernel/timerq.o
+# The deadline queues of the library OS.s scheduler
+# (guest-libos/kernel/timerq.c), built for the host unchanged.
+TIMERQ_UNIT_OBJS := $(BUILD)/host/guest-libos/kernel/timerq.o
 UNIT_TESTS += $(BUILD)/tests/unit/test_timerq
-.SECONDARY: $(LIBOS_UNIT_OBJS)
+.SECONDARY: $(TIMERQ_UNIT_OBJS)
 $(BUILD)/host/tests/unit/test_timerq.o: UNIT_CFLAGS += -Iguest-libos/kernel
 
-$(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(LIBOS_UNIT_OBJS)
+$(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(TIMERQ_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
+# The library OS's pure parts (guest-libos/kernel/NAME.c), built for the
+# host: test_NAME links that file alone, with libfdt.
+LIBOS_UNIT_NAMES := start_info
+UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES))
+.SECONDARY: $(patsubst %,$(BUILD)/host/guest-libos/kernel/%.o,$(LIBOS_UNIT_NAMES))
+
+$(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES)): $(BUILD)/tests/unit/test_%: \
+		$(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/guest-libos/kernel/%.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
+# The library OS's ustar parser (guest-libos/kernel/tar.c): pure C, built
+# for the host unchanged.
+UNIT_TESTS += $(BUILD)/tests/unit/test_tar
+.SECONDARY: $(BUILD)/host/guest-libos/kernel/tar.o
+$(BUILD)/host/tests/unit/test_tar.o: UNIT_CFLAGS += -Iguest-libos/kernel
+$(BUILD)/tests/unit/test_tar: $(BUILD)/host/tests/unit/test_tar.o $(BUILD)/host/guest-libos/kernel/tar.o
 	$(call msg,HOSTLD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)

@@ -40,20 +40,29 @@ _start:
     .globl libos_tcb
 libos_tcb:
     .skip 256
+    /* Unmapped by kernel/paging.c: an overflow of the boot stack (the
+     * main thread's) faults there and is reported. */
     .balign 4096
+    .globl boot_stack_guard
+boot_stack_guard:
+    .skip 4096
 boot_stack:
     .skip 65536
 boot_stack_top:
 
 /*
  * Where a secondary vCPU starts (libos_vcpu_start): rdi points to its start
- * block {stack top, TCB, function, argument}. It gets its own stack and
- * TCB and the SYSCALL MSRs (they are per vCPU), runs the function, and
- * stops itself when that returns.
+ * block {stack top, TCB, function, argument, page tables, vCPU id}. It
+ * switches from the builder's page tables to the library OS's, gets its
+ * own stack and TCB, its GDT, TSS and IDT (trap_load_cpu) and the SYSCALL
+ * MSRs (they are per vCPU), runs the function, and stops itself when that
+ * returns.
  */
     .text
     .globl libos_secondary_entry
 libos_secondary_entry:
+    mov 32(%rdi), %rax
+    mov %rax, %cr3
     mov 0(%rdi), %rsp
     mov %rdi, %r12
     mov 8(%rdi), %rax                       /* TCB: self pointer, canary */
@@ -65,9 +74,11 @@ libos_secondary_entry:
     mov 8(%r12), %rax
     mov libos_tcb + 0x28, %rdx
     mov %rdx, 0x28(%rax)
+    xor %ebp, %ebp
+    mov 40(%r12), %rdi
+    call trap_load_cpu
     call syscall_init_cpu
     mov 24(%r12), %rdi
-    xor %ebp, %ebp
     call *16(%r12)
     call libos_vcpu_exit
 2:  hlt

@@ -16,6 +16,10 @@
  * syscall_frame in kernel/thread.h), and its address goes to the vCPU's
  * %gs:PERCPU_SYSCALL_FRAME: clone copies it for the new thread, which
  * then leaves through libos_syscall_return as if it had made the call.
+ *
+ * Each entry first brings this vCPU's TLB up to date with the page tables
+ * (paging_sync: another vCPU may have changed them, and there are no IPIs
+ * to tell this one).
  */
 
 #define RED_ZONE 128
@@ -23,22 +27,30 @@
 #define PERCPU_SYSCALL_FRAME 8 /* struct percpu, kernel/thread.h */
 #define PERCPU_EXIT_STACK 24
 #define SYS_exit 60
+#define MSR_FS_BASE 0xc0000100
 
     .text
     .globl libos_syscall_entry
     .type libos_syscall_entry, @function
 libos_syscall_entry:
-    /* A thread's exit never returns, and its stack may be gone already
-     * (musl's detached threads unmap it first): where the vCPU has an exit
-     * stack, the call runs there. RCX is free: SYSCALL clobbered it. */
+    /* A thread's exit never returns, and its stack and thread control
+     * block may be gone already (musl's detached threads unmap both
+     * first): where the vCPU has an exit stack, the call runs there, on
+     * the boot TCB (whose canary is the same). Any register is free. */
     cmp $SYS_exit, %eax
     jne 1f
     mov %gs:PERCPU_EXIT_STACK, %rcx
     test %rcx, %rcx
     jz 1f
     mov %rcx, %rsp
+    mov %rdi, %r12                  /* the exit code */
+    mov $libos_tcb, %eax
+    xor %edx, %edx
+    mov $MSR_FS_BASE, %ecx
+    wrmsr
+    mov %r12, %rdi
     xor %ebp, %ebp
-    call thread_exit                /* rdi: the exit code */
+    call thread_exit
 1:
     /* Code compiled for user space keeps live data in the 128 bytes
      * under RSP; step over them before pushing anything. */
@@ -63,6 +75,17 @@ libos_syscall_entry:
     push %r15
     push %rbp                       /* twelve pushes: still 16-byte aligned */
     mov %rsp, %gs:PERCPU_SYSCALL_FRAME
+    push %rax
+    push %rax
+    call paging_sync
+    pop %rax
+    pop %rax
+    mov 48(%rsp), %r9               /* the arguments, as saved above */
+    mov 56(%rsp), %r8
+    mov 64(%rsp), %r10
+    mov 72(%rsp), %rdx
+    mov 80(%rsp), %rsi
+    mov 88(%rsp), %rdi
 
     /* System call registers (rax; rdi rsi rdx r10 r8 r9) to the C ABI
      * (rdi; rsi rdx rcx r8 r9, then the stack for the seventh). */
@@ -102,4 +125,6 @@ libos_syscall_return:               /* rsp: the frame; rax: the result */
     popfq
     lea RED_ZONE(%rsp), %rsp
     jmp *%rcx
+    .globl libos_syscall_entry_end
+libos_syscall_entry_end:
     .size libos_syscall_entry, . - libos_syscall_entry

@@ -12,4 +12,13 @@ uint64_t libos_memory_size(void);
 /* Stop the domain as crashed after printing msg. */
 __attribute__((noreturn)) void libos_crash(const char *msg);
 
+/*
+ * An application that defines this (const int libos_no_traps = 1;) runs
+ * without the library OS's IDT: its faults go to the hypervisor, which
+ * kills the domain with its own diagnostic (public/start_info.h) instead
+ * of the library OS's crash report. For tests of that path; everything
+ * else (page tables, guard pages) is the same.
+ */
+extern const int libos_no_traps __attribute__((weak));
+
 #endif

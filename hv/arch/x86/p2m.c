@@ -10,6 +10,7 @@
 #include <asm/hvm.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <public/errno.h>
 
@@ -43,31 +44,46 @@ int arch_domain_create(struct domain *d)
     return 0;
 }
 
-/* Free a table at level (3 = the root's children... 0 = leaves of 4 KiB),
- * releasing the frames its leaves map. */
-static void teardown(struct domain *d, uint64_t *table, unsigned int level,
-                     void (*release)(struct domain *, mfn_t, unsigned int))
+/*
+ * Give back what table (at level: 3 = the root's children ... 0 = leaves of
+ * 4 KiB) maps, clearing each entry as its frames are released, until
+ * *budget runs out. Returns true when the table is empty and freed.
+ */
+static bool teardown(struct domain *d, uint64_t *table, unsigned int level,
+                     void (*release)(struct domain *, mfn_t, unsigned int), unsigned int *budget)
 {
     for (unsigned int i = 0; i < ENTRIES; i++) {
         uint64_t e = table[i];
 
         if (!hvm->p2m_present(e))
             continue;
-        if (level == 0 || (level == 1 && (e & PTE_PS)))
+        if (level == 0 || (level == 1 && (e & PTE_PS))) {
+            if (*budget == 0)
+                return false;
+            (*budget)--;
             release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
-        else
-            teardown(d, table_of(e), level - 1, release);
+        } else if (!teardown(d, table_of(e), level - 1, release, budget)) {
+            return false;
+        }
+        table[i] = 0;
     }
     heap_free_page(table);
+    return true;
 }
 
-void arch_domain_destroy(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int))
+/* Nothing of d runs (it is dying and no vCPU is busy), so entries can go
+ * without a flush; each step starts again from the root and skips what
+ * earlier steps cleared. */
+int arch_domain_release(struct domain *d, void (*release)(struct domain *, mfn_t, unsigned int),
+                        unsigned int *budget)
 {
     if (!d->arch)
-        return;
-    teardown(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, release);
+        return 0;
+    if (!teardown(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, release, budget))
+        return -HV_ERESTART;
     heap_free_page(d->arch);
     d->arch = NULL;
+    return 0;
 }
 
 int arch_p2m_map(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order, unsigned int perms)

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The hypervisor console: a 16550 UART on COM1 (I/O port 0x3f8), 115200 8N1,
- * polled. '\n' goes out as "\r\n".
+ * polled both ways. '\n' goes out as "\r\n"; input is read a byte at a time
+ * by the console back end (common/console_ring.c), no interrupt enabled.
  */
 #include <asm/setup.h>
 #include <asm/x86.h>
 #include <hv/arch.h>
 
 #define COM1 0x3f8
+#define UART_RBR 0 /* receive buffer */
 #define UART_THR 0 /* transmit holding register */
 #define UART_IER 1 /* interrupt enable */
 #define UART_FCR 2 /* FIFO control */
@@ -16,9 +18,20 @@
 #define UART_LSR 5 /* line status */
 #define UART_DLL 0 /* divisor latch, with LCR.DLAB */
 #define UART_DLM 1
+#define LSR_DR 0x01   /* data ready: a received byte waits in RBR */
 #define LSR_THRE 0x20 /* transmit holding register empty */
 #define LSR_TEMT 0x40 /* transmitter empty: every byte is on the wire */
 
+/* A received byte waits. An absent UART reads as all ones: never data. */
+static bool data_ready(void)
+{
+    uint8_t lsr = inb(COM1 + UART_LSR);
+
+    return lsr != 0xff && (lsr & LSR_DR);
+}
+
+/* Turning the FIFO on empties the receiver: what arrived before is lost,
+ * as on any serial line before its receiver is set up. */
 void serial_init(void)
 {
     outb(COM1 + UART_IER, 0x00);
@@ -45,6 +58,13 @@ void arch_console_write(const char *s, size_t len)
             serial_putc('\r');
         serial_putc(s[i]);
     }
+}
+
+int arch_console_getc(void)
+{
+    if (!data_ready())
+        return -1;
+    return inb(COM1 + UART_RBR);
 }
 
 void serial_drain(void)

@@ -21,6 +21,10 @@ mfn_t arch_virt_frame(const void *p);
 /* Write bytes to the hypervisor's console (serial). */
 void arch_console_write(const char *s, size_t len);
 
+/* The next byte received on the hypervisor's console, or -1 if none is
+ * waiting (it does not wait). */
+int arch_console_getc(void);
+
 /* Stop the machine. value: (reason << 5) | min(code, 31), or 0x7f after a
  * panic; emulators that offer an exit device report it as their status. */
 __noreturn void arch_power_off(unsigned int value);
@@ -73,14 +77,19 @@ void arch_cpu_kick(unsigned int cpu);
 #define P2M_RWX (P2M_R | P2M_W | P2M_X)
 
 /*
- * Create and destroy a domain's architectural state (its nested page table
- * root). arch_domain_destroy() unmaps everything and calls release for every
- * frame the p2m mapped, with the order it was mapped with.
+ * Create a domain's architectural state (its nested page table root).
  * Returns 0 or -HV_ENOMEM.
+ *
+ * arch_domain_release() takes it apart a bounded amount at a time, for a
+ * domain none of whose vCPUs runs: it removes at most *budget mappings,
+ * calling release for each with the frame and order it was mapped with,
+ * and takes one off *budget for each. Returns -HV_ERESTART while mappings
+ * are left, 0 once everything (tables included) is gone.
  */
 int arch_domain_create(struct domain *d) __must_check;
-void arch_domain_destroy(struct domain *d, void (*release)(struct domain *d, mfn_t mfn,
-                                                           unsigned int order));
+int arch_domain_release(struct domain *d, void (*release)(struct domain *d, mfn_t mfn,
+                                                          unsigned int order),
+                        unsigned int *budget);
 
 /* Map 2^order frames at gfn (both aligned to 2^order frames). Returns 0,
  * -HV_ENOMEM, -HV_EEXIST (already mapped) or -HV_EINVAL. */

@@ -53,6 +53,7 @@ struct vcpu {
     bool busy;                /* a CPU picked it and has not finished its exit */
     bool hypercall_done;      /* its last hypercall was dispatched already */
     struct domain *building;  /* a domctl create it is in the middle of */
+    uint32_t destroying;      /* 1 + the id of a domctl destroy it is in the middle of */
     int64_t budget_ns;        /* scheduler: what is left of this round's share */
     struct vcpu *run_next;    /* scheduler: run-queue link */
     struct arch_vcpu *arch;
@@ -64,6 +65,7 @@ struct domain {
     bool privileged;              /* the control domain */
     bool auto_destroy;            /* destroyed as soon as it stops (boot domains) */
     bool stop_reported;           /* domain_stopped() has seen it */
+    bool torn_down;               /* dying: its vCPUs and grant state are gone */
     unsigned int pause_count;     /* > 0: paused */
     unsigned int shutdown_reason; /* HV_SHUTDOWN_*, valid from DOMAIN_SHUTDOWN */
     unsigned int shutdown_code;
@@ -83,6 +85,7 @@ struct domain {
     struct evtchn_domain *evtchn; /* event-channel ports (hv/event.h) */
     struct arch_domain *arch;
     size_t console_len;
+    bool console_ring_reported;   /* its console ring misbehaved (console_ring.c) */
     char console_line[CONSOLE_LINE_MAX];
 };
 
@@ -175,13 +178,27 @@ void vcpu_handle_exit(struct vcpu *v, const struct vcpu_exit *exit);
  * as crashed. Never affects the hypervisor or any other domain. */
 void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 
-/* Free everything d owns, then d itself. If a vCPU of d is busy on another
- * CPU, d becomes DYING at once and that CPU finishes the job. */
+/*
+ * Destruction, in bounded steps. domain_destroy_start() makes d DYING: its
+ * event channels close and its vCPUs stop (one in guest mode on another
+ * CPU is told to leave). domain_destroy_step() then frees a bounded part
+ * of what d owns per call and returns -HV_ERESTART until it has freed d
+ * itself (0; d is gone). A step waits (-HV_ERESTART, nothing done) while a
+ * vCPU of d is still busy on a CPU.
+ *
+ * A hypercall starts a destruction and steps it, restarting itself, or
+ * leaves the rest to domain_reap(), which the scheduler calls on every CPU
+ * at every decision: one step for each dying domain; it returns true while
+ * some are left.
+ *
+ * domain_destroy() does it all at once unless a vCPU of d is busy (then
+ * the scheduler finishes it): for boot, and the host tests -- never in a
+ * hypercall.
+ */
+void domain_destroy_start(struct domain *d);
+int domain_destroy_step(struct domain *d);
+bool domain_reap(void);
 void domain_destroy(struct domain *d);
-
-/* The scheduler's half of a deferred domain_destroy(): finishes it once
- * no vCPU of d is busy. */
-void domain_destroy_finish(struct domain *d);
 
 /* Is a vCPU of any domain busy on a CPU? */
 bool domain_any_busy(void);

@@ -33,6 +33,9 @@ void event_domain_destroy(struct domain *d);
  * for the per-domain VIRQs pass any vCPU of the domain). Nothing if unbound. */
 void event_send_virq(struct vcpu *v, unsigned int virq);
 
+/* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
+bool event_virq_bound(const struct domain *d, unsigned int virq);
+
 /* Whether an event channel could ever wake v: a port that notifies v is
  * unbound, interdomain or bound to a VIRQ. */
 bool event_vcpu_can_wake(const struct vcpu *v);

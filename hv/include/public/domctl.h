@@ -91,7 +91,8 @@ struct hv_domctl_vcpu_context {
     uint64_t rip;     /* IN (set) / OUT (get): set gives the entry state of
                        * public/start_info.h with this rip ... */
     uint64_t rdi;     /* ... and rdi (for vCPU 0: the start-info address) */
-    uint64_t state;   /* OUT (get): 0 offline, 1 runnable, 2 running, 3 blocked */
+    uint32_t state;   /* OUT (get): 0 offline, 1 runnable, 2 running, 3 blocked */
+    uint32_t cpu;     /* OUT (get): the physical CPU it runs on, or will next */
     uint64_t cpu_time_ns; /* OUT (get) */
 };
 _Static_assert(sizeof(struct hv_domctl_vcpu_context) == 40, "domctl vcpu layout");

@@ -7,8 +7,9 @@
 #ifndef HV_PUBLIC_HV_H
 #define HV_PUBLIC_HV_H
 
-#define HV_ABI_VERSION 1u
+#define HV_ABI_VERSION 2u
 
+#include "console.h"
 #include "domctl.h"
 #include "errno.h"
 #include "event.h"

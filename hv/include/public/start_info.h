@@ -11,7 +11,7 @@
  *   0x00000  4 KiB  never mapped by the initial page tables (catches NULL)
  *   0x01000  4 KiB  GDT and TSS of the boot vCPU            HV_GUEST_GDT_GPA
  *   0x02000  4 KiB  shared-info page                        HV_GUEST_SHARED_INFO_GPA
- *   0x03000  4 KiB  console ring page                       HV_GUEST_CONSOLE_GPA
+ *   0x03000  4 KiB  console ring page (public/console.h)    HV_GUEST_CONSOLE_GPA
  *   0x04000 48 KiB  start-info device tree                  HV_GUEST_START_INFO_GPA
  *   0x10000 64 KiB  initial page tables                     HV_GUEST_PT_GPA
  *   0x20000 ...     free for the guest, up to 1 MiB

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define MIB (1ull << 20)
 
@@ -31,13 +32,19 @@ static struct hv_memop_info info(void)
 
 int main(int argc, char **argv)
 {
-    /* 16 pages in the middle of a 2 MiB block the image does not use. */
-    uint64_t gfn = (48 * MIB) >> 12, before = info().frames;
-    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)(gfn << 12);
+    /* 16 pages of the library OS's (mapped: its free pages are not), in
+     * a 2 MiB block of boot memory. */
+    volatile uint8_t *p = mmap(NULL, 16 * 4096, PROT_READ | PROT_WRITE,
+                               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint64_t gfn = (uintptr_t)p >> 12, before = info().frames;
     struct hv_domctl_max_mem max = {.domid = 0, .bytes = 72 * MIB};
     long r;
 
-    memset((void *)(uintptr_t)(gfn << 12), 0xab, 16 * 4096);
+    if (p == MAP_FAILED) {
+        printf("memory: FAIL: mmap\n");
+        return 1;
+    }
+    memset((void *)(uintptr_t)p, 0xab, 16 * 4096);
     r = hv_memory_op(HV_MEMOP_query, (long)gfn, 0);
     check(r == HV_MEMOP_OWN, "query: a frame of boot memory is the domain's own", r);
     r = hv_memory_op(HV_MEMOP_release, (long)gfn, 16);

@@ -2,8 +2,8 @@
 /*
  * vCPU affinity: the control domain builds a child, places its vCPU on the
  * last physical CPU before it starts, starts it (it stops itself with
- * status 42), and checks that a vCPU that has run, or that does not exist,
- * or a CPU that does not exist, is refused.
+ * status 42), checks it ran there and that it can move after it has run,
+ * and that a vCPU or a CPU that does not exist is refused.
  */
 #include <exo/hypercall.h>
 #include <stdint.h>
@@ -59,9 +59,16 @@ int main(int argc, char **argv)
     } while (hv_domctl(HV_DOMCTL_getinfo, (long)&info) == 0 && info.state != HV_DOMSTATE_shutdown);
     failures += info.shutdown_code != 42;
     printf("pin: the child ran and stopped with %u\n", info.shutdown_code);
+    ctx = (struct hv_domctl_vcpu_context){.domid = c.domid};
+    hv_domctl(HV_DOMCTL_get_vcpu_context, (long)&ctx);
+    failures += ctx.cpu != a.cpu;
+    printf("pin: it ran on CPU %u: %s\n", ctx.cpu, ctx.cpu == a.cpu ? "ok" : "FAIL");
+    a.cpu = 0;
     r = hv_domctl(HV_DOMCTL_set_affinity, (long)&a);
-    failures += r != -HV_EBUSY;
-    printf("pin: a vCPU that has run: %s (%ld)\n", r == -HV_EBUSY ? "-EBUSY" : "FAIL", r);
+    hv_domctl(HV_DOMCTL_get_vcpu_context, (long)&ctx);
+    failures += r != 0 || ctx.cpu != 0;
+    printf("pin: a vCPU that has run moves to CPU 0: %s (%ld)\n",
+           r == 0 && ctx.cpu == 0 ? "ok" : "FAIL", r);
     hv_domctl(HV_DOMCTL_destroy, c.domid);
     return failures != 0;
 }

@@ -4,9 +4,9 @@
  * knows nothing of the hypervisor: stdio on the console, malloc and free
  * of many sizes (contents checked, so blocks never overlap), brk and
  * anonymous mmap/munmap, the monotonic and real-time clocks, nanosleep,
- * getrandom, uname, thread-local storage and errno, and an unknown system
- * call failing with ENOSYS. Prints one line per check and
- * "syscalls: all N checks passed".
+ * getrandom, uname, thread-local storage and errno, an image without a
+ * file tree, and unknown or unsupported system calls failing with ENOSYS.
+ * Prints one line per check and "syscalls: all N checks passed".
  */
 #include <errno.h>
 #include <stdint.h>
@@ -154,7 +154,10 @@ static void check_misc(void)
     check(tls_value == 42 && (tls_value = 7, tls_value == 7), "thread-local storage");
     errno = 0;
     check(syscall(999) == -1 && errno == ENOSYS, "syscall(999): -1 with errno ENOSYS");
-    check(fopen("/no/such/file", "r") == NULL, "fopen of a file fails (no files yet)");
+    check(fopen("/no/such/file", "r") == NULL && errno == ENOENT,
+          "fopen in an image without a file tree: ENOENT");
+    check(execve("/bin/sh", (char *[]){"sh", NULL}, (char *[]){NULL}) == -1 && errno == ENOSYS,
+          "execve: ENOSYS (one program per domain)");
 }
 
 int main(void)
