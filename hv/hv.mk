@@ -9,10 +9,10 @@
 # that data after all code so no code address moves.
 
 HV_COMMON := audit boot cmdline console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
-	page_alloc printk sched time vcpu \
+	page_alloc physdev physdev_msi printk rangeset sched time vcpu \
 	string vsnprintf
 HV_X86 := boot/head.S boot/multiboot.c boot/trampoline.S acpi.c apic.c cpu.c gdt.c \
-	guest_build.c hvm.c smp.c \
+	guest_build.c hvm.c iomem.c ioapic.c ioport.c msi.c pci.c smp.c \
 	memory.c p2m.c paging.c serial.c setup.c symbols.c time.c traps.c traps_entry.S
 HV_SVM := svm.c svm_entry.S
 HV_VMX := caps.c ept.c exit.c vmcs.c vmx.c vmx_entry.S

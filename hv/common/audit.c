@@ -29,6 +29,14 @@ static int audit_leaf(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned int order
 {
     uint64_t *own = ctx;
 
+    if (perms & P2M_MMIO) {
+        /* Device memory (physdev.c): never a frame the allocator manages. */
+        const struct page_info *pg = mfn_to_page(mfn);
+
+        if (order != 0 || (pg && pg->state != PAGE_RESERVED))
+            return audit_fail("its p2m maps RAM as device memory", d->id, mfn_x(mfn));
+        return 0;
+    }
     for (uint64_t i = 0; i < (1ull << order); i++) {
         const struct page_info *pg = mfn_to_page(_mfn(mfn_x(mfn) + i));
 

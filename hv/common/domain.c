@@ -15,6 +15,7 @@
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
+#include <hv/physdev.h>
 #include <hv/sched.h>
 #include <hv/time.h>
 #include <public/hv.h>
@@ -347,6 +348,7 @@ int domain_destroy_step(struct domain *d)
         /* Bounded by the limits on vCPUs and grant mappings. */
         vcpus_destroy(d);
         grant_domain_destroy(d);
+        physdev_domain_destroy(d);
         d->torn_down = true;
     }
     if (arch_domain_release(d, release_frames, &budget))

@@ -223,10 +223,27 @@ static uint64_t next_timer(void)
 /* What the CPU's timer is armed for (schedule_once), per CPU. */
 static uint64_t armed_for[SCHED_CPU_MAX];
 
-bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t *result)
+/* What the CPU's hardware timer was last set to, per CPU, while no
+ * interrupt has been taken since (0: unknown, set it again). */
+static uint64_t hw_armed[SCHED_CPU_MAX];
+
+/* Make sure the CPU's timer fires by deadline. Setting it costs more than a
+ * whole hypercall, and a vCPU switch would set it every time: one already
+ * set for an earlier moment that has not come is kept instead (when it
+ * fires, the exit finds nothing due and sets it again). A CPU takes timer
+ * interrupts only in guest mode or idle, and forgets hw_armed then. */
+static void timer_arm(unsigned int cpu, uint64_t deadline, uint64_t now)
+{
+    if (hw_armed[cpu] > now && hw_armed[cpu] <= deadline)
+        return;
+    hw_armed[cpu] = deadline;
+    arch_timer_set(deadline);
+}
+
+bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
+                           int64_t *result)
 {
     struct domain *d = v->domain;
-    unsigned int cpu = v->processor;
     bool direct;
     int64_t ret;
 
@@ -235,9 +252,9 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
         hv_unlock();
         return false; /* something happened to it meanwhile */
     }
-    ret = hypercall_dispatch(v, exit->hypercall.nr, exit->hypercall.args);
+    ret = hypercall_dispatch(v, nr, args);
     direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
-             cpu == arch_cpu_id() && run_queues[cpu].head == v &&
+             v->processor == cpu && run_queues[cpu].head == v &&
              next_timer() >= armed_for[cpu];
     if (direct) {
         hv_unlock();
@@ -253,6 +270,10 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
     return false;
 }
 
+/* The time at which schedule_once() last returned on each CPU, if it had
+ * just read the clock (0: read it again): the next one starts from it. */
+static uint64_t sched_now[SCHED_CPU_MAX];
+
 /* Run one vCPU (or idle) on this CPU; called and returns with the lock.
  * While the vCPU keeps its place (a hypercall that did not block or yield,
  * an exit handled), it goes straight back into the guest: the timer is
@@ -260,12 +281,13 @@ bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t
 static void schedule_once(unsigned int cpu)
 {
     struct run_queue *rq = &run_queues[cpu];
-    uint64_t now = arch_time_ns(), slice_end, armed, ran;
+    uint64_t now = sched_now[cpu] ? sched_now[cpu] : arch_time_ns(), slice_end, armed, ran;
     struct vcpu_exit exit;
     struct domain *d;
     struct vcpu *v;
-    bool reaping;
+    bool reaping, quick;
 
+    sched_now[cpu] = 0;
     timers_fire(now);
     reaping = domain_reap();
     /* CPU 0 owns the serial line: one look per pass costs one port read. */
@@ -280,8 +302,9 @@ static void schedule_once(unsigned int cpu)
         if (cpu == 0 && console_input_wanted())
             armed = MIN(armed, now + console_input_period());
         hv_unlock();
-        arch_timer_set(armed);
+        timer_arm(cpu, armed, now);
         arch_idle();
+        hw_armed[cpu] = 0;
         hv_lock();
         rq->idle = false;
         return;
@@ -293,7 +316,7 @@ static void schedule_once(unsigned int cpu)
         slice_end = MIN(slice_end, now + console_input_period());
     armed = MIN(next_timer(), slice_end);
     armed_for[cpu] = armed;
-    arch_timer_set(armed);
+    timer_arm(cpu, armed, now);
     if (!v->time_published) {
         /* One TSC scale for all CPUs: once per vCPU is enough. */
         time_publish_vcpu(v);
@@ -311,12 +334,17 @@ static void schedule_once(unsigned int cpu)
             v->state = VCPU_RUNNABLE;
         if (v->processor != cpu)
             arch_cpu_kick(v->processor); /* moved away meanwhile: it may run there now */
+        if (exit.reason == EXIT_INTERRUPT)
+            hw_armed[cpu] = 0; /* perhaps the timer's */
         ran = arch_time_ns() - now;
         now += ran;
         v->cpu_time_ns += ran;
         v->budget_ns -= (int64_t)ran;
         if (d->state == DOMAIN_DYING)
             return; /* destroyed while it ran here: domain_reap() frees it */
+        /* Exits that take no time to handle here: now stays current. */
+        quick = exit.reason == EXIT_INTERRUPT ||
+                (exit.reason == EXIT_HYPERCALL && v->hypercall_done);
         vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;
@@ -324,13 +352,16 @@ static void schedule_once(unsigned int cpu)
             return;
         }
         if (v->state != VCPU_RUNNABLE || rq->head != v || now >= slice_end ||
-            next_timer() <= now)
+            next_timer() <= now) {
+            if (quick)
+                sched_now[cpu] = now;
             return;
+        }
         if (next_timer() < armed) {
             armed = next_timer();
             armed_for[cpu] = armed;
-            arch_timer_set(armed);
         }
+        timer_arm(cpu, armed, now);
     }
 }
 
@@ -338,6 +369,7 @@ void sched_run(void)
 {
     unsigned int cpu = arch_cpu_id();
 
+    sched_now[cpu] = 0;
     hv_lock();
     while (domain_any_running())
         schedule_once(cpu);
@@ -348,6 +380,7 @@ void sched_run(void)
         hv_lock();
     }
     hv_unlock();
+    hw_armed[cpu] = NO_TIMER;
     arch_timer_set(NO_TIMER);
 }
 

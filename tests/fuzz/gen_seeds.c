@@ -690,6 +690,36 @@ static void write_dictionary(const char *path)
     }
 }
 
+static void physdev(unsigned int d, unsigned int cmd, unsigned int domid, unsigned int a,
+                    unsigned int b, unsigned int c)
+{
+    step(d, 0, FUZZ_OP_PHYSDEV);
+    sel(cmd);
+    sel(GPA_ARRAY);
+    sel(domid);
+    sel(a);
+    sel(b);
+    sel(c);
+    done();
+}
+
+/* The control domain takes DMA memory and opens ports for d1; d1 is
+ * refused the same. */
+static void seed_physdev(void)
+{
+    begin(0);
+    physdev(0, SMALL_7, DOMID_0, SMALL_255, SMALL_0, SMALL_0); /* dma_alloc, 255 bytes: bad */
+    physdev(0, SMALL_7, DOMID_0, SMALL_31, SMALL_0, SMALL_0);  /* 2 GiB: too large */
+    physdev(0, SMALL_7, DOMID_0, SMALL_4096, SMALL_0, SMALL_0);
+    physdev(0, SMALL_0, DOMID_1, SMALL_255, SMALL_8, SMALL_1);  /* ports 255-262 for d1 */
+    physdev(0, SMALL_0, DOMID_1, SMALL_255, SMALL_1, SMALL_0);
+    physdev(1, SMALL_0, DOMID_1, SMALL_4095, SMALL_2, SMALL_1); /* refused */
+    physdev(1, SMALL_7, DOMID_1, SMALL_4096, SMALL_0, SMALL_0); /* refused */
+    physdev(0, SMALL_3, DOMID_0, SMALL_0, SMALL_4, SMALL_0);    /* pci_conf_read */
+    physdev(0, SMALL_8, DOMID_0, SMALL_0, SMALL_0, SMALL_0);    /* bind_irq: no IOAPIC */
+    save("physdev");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -712,6 +742,7 @@ int main(int argc, char **argv)
     seed_exits();
     seed_memory_op();
     seed_grant_memory();
+    seed_physdev();
     regress_timer_fired_before_block();
     regress_pause_keeps_timer();
     return 0;

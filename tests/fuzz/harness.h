@@ -134,7 +134,7 @@ fuzz_op_fn op_console_write, op_sched, op_vcpu, op_memory_op, op_raw, op_memory,
 /* ops_control.c */
 fuzz_op_fn op_domctl_create, op_domctl_id, op_domctl_getinfo, op_domctl_shutdown,
     op_domctl_copy_to, op_domctl_vcpu_context, op_domctl_weight, op_domctl_max_mem,
-    op_domctl_affinity, op_sysctl;
+    op_domctl_affinity, op_sysctl, op_physdev;
 /* ops_sharing.c */
 fuzz_op_fn op_grant_setup, op_grant_map, op_grant_unmap, op_grant_copy, op_grant_end_access,
     op_grant_query, op_grant_entry, op_evtchn_alloc_unbound, op_evtchn_bind_interdomain,

@@ -83,6 +83,7 @@ static fuzz_op_fn *const ops[FUZZ_OP_COUNT] = {
     [FUZZ_OP_MEMORY_OP] = op_memory_op,
     [FUZZ_OP_DOMCTL_MAX_MEM] = op_domctl_max_mem,
     [FUZZ_OP_DOMCTL_AFFINITY] = op_domctl_affinity,
+    [FUZZ_OP_PHYSDEV] = op_physdev,
 };
 
 /* For HV_FUZZ_VERBOSE traces. */
@@ -120,6 +121,7 @@ static const char *const op_names[FUZZ_OP_COUNT] = {
     [FUZZ_OP_MEMORY_OP] = "memory_op",
     [FUZZ_OP_DOMCTL_MAX_MEM] = "domctl_max_mem",
     [FUZZ_OP_DOMCTL_AFFINITY] = "domctl_affinity",
+    [FUZZ_OP_PHYSDEV] = "physdev",
 };
 
 static bool trace;
@@ -315,9 +317,11 @@ static void check_call(const struct call *c)
              ret);
     if (c->nr >= HV_HC_COUNT && ret != -HV_ENOSYS)
         fail("hypercall %lu does not exist but returned %ld", c->nr, ret);
-    if ((c->nr == HV_HC_domctl || c->nr == HV_HC_sysctl) && !d->privileged && ret != -HV_EPERM)
+    if ((c->nr == HV_HC_domctl || c->nr == HV_HC_sysctl || c->nr == HV_HC_physdev_op) &&
+        !d->privileged && ret != -HV_EPERM)
         fail("d%u is not the control domain but its %s returned %ld", d->id,
-             c->nr == HV_HC_domctl ? "domctl" : "sysctl", ret);
+             c->nr == HV_HC_domctl ? "domctl" : c->nr == HV_HC_sysctl ? "sysctl" : "physdev_op",
+             ret);
 
     /* The guest's view of its timer, whichever op made the call. */
     if (c->nr == HV_HC_sched_op && c->args[0] == HV_SCHED_set_timer && ret == 0)

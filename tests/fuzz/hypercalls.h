@@ -91,6 +91,9 @@ enum fuzz_op {
                              * info the struct's gpa */
     FUZZ_OP_DOMCTL_MAX_MEM, /* arg gpa, domid, pad (SMALL), bytes (MEMORY) */
     FUZZ_OP_DOMCTL_AFFINITY,/* arg gpa, domid, vcpu, cpu (SMALL), pad (SMALL) */
+    FUZZ_OP_PHYSDEV,        /* cmd (SMALL), arg gpa, domid, then a (SMALL), b (SMALL), c
+                             * (SMALL) for the struct's fields, or a port (PORT) for
+                             * unbind and irq_eoi */
     FUZZ_OP_COUNT
 };
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Ops of the hypercall fuzzer for the control operations, domctl and
- * sysctl: every command with every field of its struct fuzzed. Any domain
+ * Ops of the hypercall fuzzer for the control operations, domctl, sysctl
+ * and physdev_op: every command with every field of its struct fuzzed. Any domain
  * may try them; only domain 0 may succeed, and the driver checks that
  * everyone else gets -HV_EPERM.
  */
@@ -163,5 +163,66 @@ bool op_sysctl(struct step *s, struct vcpu_exit *exit)
     r.len = take_len(s);
     guest_write(s, gpa, &r, sizeof(r));
     hypercall(s, exit, FUZZ_OP_SYSCTL, HV_HC_sysctl, (uint64_t[6]){cmd, gpa});
+    return true;
+}
+
+/* physdev_op: the host machine has no devices, but I/O port grants, DMA
+ * memory and every argument check run; a, b and c fill the struct's
+ * fields in the order they come. */
+bool op_physdev(struct step *s, struct vcpu_exit *exit)
+{
+    uint64_t cmd = take_small(s), gpa = take_gpa(s, 24), domid = take_domid(s);
+    uint64_t a = take_small(s), b = take_small(s), c = take_small(s);
+    union {
+        struct hv_physdev_ioport io;
+        struct hv_physdev_iomem mem;
+        struct hv_physdev_pci_conf conf;
+        struct hv_physdev_bind_msi msi;
+        struct hv_physdev_bind_irq irq;
+        struct hv_physdev_bind_msix msix;
+        struct hv_physdev_dma dma;
+        uint8_t bytes[24];
+    } u;
+
+    memset(&u, 0, sizeof(u));
+    switch (cmd) {
+    case HV_PHYSDEV_ioport_permission:
+        u.io = (struct hv_physdev_ioport){(uint32_t)domid, (uint32_t)a, (uint32_t)b,
+                                          (uint32_t)c};
+        break;
+    case HV_PHYSDEV_iomem_map:
+    case HV_PHYSDEV_iomem_unmap:
+        u.mem = (struct hv_physdev_iomem){.domid = (uint32_t)domid, .pad = (uint32_t)c,
+                                          .frame = a, .count = b};
+        break;
+    case HV_PHYSDEV_pci_conf_read:
+    case HV_PHYSDEV_pci_conf_write:
+        u.conf = (struct hv_physdev_pci_conf){.bus = (uint8_t)domid, .devfn = (uint8_t)c,
+                                              .reg = (uint16_t)a, .size = (uint8_t)b,
+                                              .value = (uint32_t)c};
+        break;
+    case HV_PHYSDEV_bind_msi:
+        u.msi = (struct hv_physdev_bind_msi){.bus = (uint8_t)a, .devfn = (uint8_t)b,
+                                             .vcpu = (uint32_t)c};
+        break;
+    case HV_PHYSDEV_bind_irq:
+        u.irq = (struct hv_physdev_bind_irq){.gsi = (uint32_t)a, .vcpu = (uint32_t)b,
+                                             .pad = (uint32_t)c};
+        break;
+    case HV_PHYSDEV_bind_msix:
+        u.msix = (struct hv_physdev_bind_msix){.bus = (uint8_t)domid, .devfn = (uint8_t)a,
+                                               .entry = (uint16_t)b, .vcpu = (uint32_t)c};
+        break;
+    case HV_PHYSDEV_unbind:
+    case HV_PHYSDEV_irq_eoi:
+        gpa = take_port(s);
+        break;
+    default: /* dma_alloc, and commands that do not exist */
+        u.dma.size = a < 64 ? 1ull << a : a;
+        break;
+    }
+    if (cmd != HV_PHYSDEV_unbind && cmd != HV_PHYSDEV_irq_eoi)
+        guest_write(s, gpa, &u, sizeof(u));
+    hypercall(s, exit, FUZZ_OP_PHYSDEV, HV_HC_physdev_op, (uint64_t[6]){cmd, gpa});
     return true;
 }

@@ -422,3 +422,60 @@ int arch_p2m_split(struct domain *d, gfn_t gfn)
         e[i] = (e[i] & ~(0x3full << ENTRY_ORDER_SHIFT)) | ENTRY_HEAD;
     return 0;
 }
+
+/* Devices: the host machine has none. Its I/O ports can be given, except
+ * a console of its own at 0x3f8-0x3ff, so the permission logic runs. */
+bool host_ioport_open[DOMAIN_MAX][0x10000];
+
+int arch_ioport_permit(struct domain *d, uint32_t first, uint32_t last, bool allow)
+{
+    if (first > last || last > 0xffff)
+        return -HV_EINVAL;
+    if (allow && first <= 0x3ff && 0x3f8 <= last)
+        return -HV_EPERM;
+    for (uint32_t port = first; port <= last; port++)
+        host_ioport_open[d->id][port] = allow;
+    return 0;
+}
+
+bool arch_mmio_allowed(uint64_t first, uint64_t count)
+{
+    return false;
+}
+
+uint32_t arch_pci_conf_read(unsigned int bus, unsigned int devfn, unsigned int reg,
+                            unsigned int size)
+{
+    return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+void arch_pci_conf_write(unsigned int bus, unsigned int devfn, unsigned int reg,
+                         unsigned int size, uint32_t value)
+{
+}
+
+int arch_msi_alloc(unsigned int pirq, uint64_t *address, uint32_t *data)
+{
+    return -HV_ENOSPC;
+}
+
+void arch_msi_free(unsigned int pirq)
+{
+}
+
+int arch_gsi_bind(unsigned int pirq, uint32_t gsi)
+{
+    return -HV_ENOENT; /* no IOAPIC */
+}
+
+void arch_gsi_unbind(unsigned int pirq)
+{
+}
+
+void arch_gsi_unmask(unsigned int pirq)
+{
+}
+
+void arch_msix_write(uint64_t address, uint32_t value)
+{
+}

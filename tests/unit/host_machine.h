@@ -56,6 +56,10 @@ int64_t host_vcpu_result(const struct vcpu *v);
 
 /* A domain with memory_size bytes and nr_vcpus vCPUs, created and
  * unpaused (asserts on failure). */
+/* Which I/O ports arch_ioport_permit() opened, by domain id (tests clear
+ * it themselves); 0x3f8-0x3ff are the host machine's own console. */
+extern bool host_ioport_open[DOMAIN_MAX][0x10000];
+
 struct domain *host_domain(uint32_t id, uint64_t memory_size, unsigned int nr_vcpus);
 
 /* How each domain stopped (domain_stopped() fills this in and destroys the

@@ -14,7 +14,7 @@ UNIT_LIBS := -lcmocka
 UNIT_SHIM := $(BUILD)/host/tests/unit/host_arch.o $(BUILD)/host/hv/common/printk.o
 
 # test name -> the hv/common file it tests
-UNIT_NAMES := page_alloc elf cmdline vsnprintf
+UNIT_NAMES := page_alloc elf cmdline vsnprintf rangeset
 UNIT_TESTS := $(addprefix $(BUILD)/tests/unit/test_,$(UNIT_NAMES))
 UNIT_OBJS := $(UNIT_SHIM) $(foreach n,$(UNIT_NAMES), \
 	$(BUILD)/host/tests/unit/test_$(n).o $(BUILD)/host/hv/common/$(n).o)
@@ -34,9 +34,9 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 
 # Tests of the hypervisor core (domains, scheduler, hypercalls) link all of
 # hv/common that runs on the host, over the host machine (host_machine.c).
-CORE_NAMES := domain sched grant event memory console
+CORE_NAMES := domain sched grant event memory console physdev
 CORE_COMMON := audit console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
-	page_alloc \
+	page_alloc physdev physdev_msi rangeset \
 	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
 	$(patsubst %,$(BUILD)/host/hv/common/%.o,$(CORE_COMMON))

@@ -7,6 +7,8 @@
  * and tests/bench/run-bench collects them into a table.
  *
  *   bench.elf null     a hypercall that does nothing (unknown number)
+ *   bench.elf badcmd   sched_op with an unknown command: the same answer,
+ *                      through the dispatcher and the hypervisor lock
  *   bench.elf cpuid    a CPUID exit, handled without common code
  *   bench.elf yield    sched_op(yield) with no other vCPU to run
  *   bench.elf create   domctl create + destroy of a 4 MiB domain
@@ -55,6 +57,15 @@ static void bench_null(uint64_t count)
     for (uint64_t i = 0; i < count; i++)
         hv_hypercall(HV_HC_COUNT + 100, 0, 0, 0, 0, 0, 0);
     report("null hypercall", rdtsc() - t0 - empty_loop(count), count);
+}
+
+static void bench_badcmd(uint64_t count)
+{
+    uint64_t t0 = rdtsc();
+
+    for (uint64_t i = 0; i < count; i++)
+        hv_sched_op(1000, 0, 0);
+    report("sched_op, unknown command", rdtsc() - t0 - empty_loop(count), count);
 }
 
 static void bench_cpuid(uint64_t count)
@@ -137,8 +148,16 @@ static void bench_ping(uint64_t count, int ping)
             event_send(port);
         }
     }
-    if (ping)
-        report("two-domain event ping-pong (round trip)", rdtsc() - t0, count);
+    /* pong waits for a last event before it exits: otherwise its shutdown
+     * and destruction would run before ping reads the clock, and count. */
+    if (ping) {
+        uint64_t ticks = rdtsc() - t0;
+
+        event_send(port);
+        report("two-domain event ping-pong (round trip)", ticks, count);
+    } else {
+        event_wait(port);
+    }
 }
 
 static uint8_t page[4096] __attribute__((aligned(4096)));
@@ -176,6 +195,8 @@ int main(int argc, char **argv)
 
     if (!strcmp(what, "null"))
         bench_null(100000);
+    else if (!strcmp(what, "badcmd"))
+        bench_badcmd(100000);
     else if (!strcmp(what, "cpuid"))
         bench_cpuid(100000);
     else if (!strcmp(what, "yield"))
@@ -189,6 +210,6 @@ int main(int argc, char **argv)
     else if (!strcmp(what, "gcopy-src") || !strcmp(what, "gcopy"))
         bench_gcopy(10000, !strcmp(what, "gcopy-src"));
     else
-        printf("bench: usage: bench.elf null|cpuid|yield|create|send|ping|pong|gcopy-src|gcopy\n");
+        printf("bench: usage: bench.elf null|badcmd|cpuid|yield|create|send|ping|pong|gcopy-src|gcopy\n");
     return 0;
 }

@@ -36,6 +36,8 @@ struct madt {
 } __packed;
 
 #define MADT_LAPIC 0
+#define MADT_IOAPIC 1
+#define MADT_OVERRIDE 2
 #define MADT_X2APIC 9
 #define LAPIC_ENABLED (1u << 0)
 #define LAPIC_ONLINE_CAPABLE (1u << 1)
@@ -106,6 +108,58 @@ static const struct sdt_header *find_table(const struct rsdp *r, const char *sig
 
 static uint64_t ebda_base;
 
+struct acpi_ecam acpi_ecam[ACPI_MAX_ECAM];
+unsigned int acpi_nr_ecam;
+struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
+unsigned int acpi_nr_ioapics;
+struct acpi_override acpi_overrides[ACPI_MAX_OVERRIDES];
+unsigned int acpi_nr_overrides;
+
+/* MPS INTI flags: polarity in bits 1:0 (3 = active low), trigger in bits
+ * 3:2 (3 = level); 0 means "as the bus does it" (ISA: high, edge). */
+static unsigned int inti_flags(uint16_t mps)
+{
+    return ((mps & 3) == 3 ? ACPI_IRQ_ACTIVE_LOW : 0) | (((mps >> 2) & 3) == 3 ? ACPI_IRQ_LEVEL : 0);
+}
+
+/* MCFG: a header, 8 reserved bytes, then 16-byte entries: base address,
+ * segment, first and last bus. */
+static void note_ecam(const struct sdt_header *mcfg)
+{
+    const uint8_t *p = (const uint8_t *)mcfg + sizeof(*mcfg) + 8;
+    const uint8_t *end = (const uint8_t *)mcfg + mcfg->length;
+
+    for (; p + 16 <= end && acpi_nr_ecam < ACPI_MAX_ECAM; p += 16) {
+        uint64_t base = *(const uint64_t *)(const void *)p;
+        uint8_t first = p[10], last = p[11];
+
+        if (last < first)
+            continue;
+        acpi_ecam[acpi_nr_ecam] = (struct acpi_ecam){base + ((uint64_t)first << 20),
+                                                     base + ((uint64_t)(last + 1) << 20)};
+        printk("hv: acpi: PCI configuration window %#lx-%#lx (buses %u-%u)\n",
+               acpi_ecam[acpi_nr_ecam].start, acpi_ecam[acpi_nr_ecam].end - 1, first, last);
+        acpi_nr_ecam++;
+    }
+}
+
+static void note_routing(const uint8_t *e)
+{
+    if (e[0] == MADT_IOAPIC && e[1] >= 12 && acpi_nr_ioapics < ACPI_MAX_IOAPICS) {
+        acpi_ioapics[acpi_nr_ioapics++] = (struct acpi_ioapic){
+            .address = *(const uint32_t *)(const void *)(e + 4),
+            .gsi_base = *(const uint32_t *)(const void *)(e + 8),
+        };
+    } else if (e[0] == MADT_OVERRIDE && e[1] >= 10 && e[2] == 0 &&
+               acpi_nr_overrides < ACPI_MAX_OVERRIDES) {
+        acpi_overrides[acpi_nr_overrides++] = (struct acpi_override){
+            .isa_irq = e[3],
+            .gsi = *(const uint32_t *)(const void *)(e + 4),
+            .flags = inti_flags(*(const uint16_t *)(const void *)(e + 8)),
+        };
+    }
+}
+
 void acpi_early_init(void)
 {
     /* The BIOS data area is in page 0, which paging_init() unmaps. */
@@ -133,6 +187,12 @@ unsigned int acpi_find_cpus(uint64_t rsdp_hint, uint32_t *apic_ids, unsigned int
         printk(LOG_WARN "hv: acpi: no RSDP: running on the boot CPU only\n");
         return 0;
     }
+    {
+        const struct sdt_header *mcfg = find_table(r, "MCFG");
+
+        if (mcfg)
+            note_ecam(mcfg);
+    }
     m = (const struct madt *)find_table(r, "APIC");
     if (!m) {
         printk(LOG_WARN "hv: acpi: no valid MADT: running on the boot CPU only\n");
@@ -143,6 +203,7 @@ unsigned int acpi_find_cpus(uint64_t rsdp_hint, uint32_t *apic_ids, unsigned int
 
         if (e[1] < 2 || off + e[1] > m->h.length)
             break;
+        note_routing(e);
         if (e[0] == MADT_LAPIC && e[1] >= 8) {
             uint32_t flags = *(const uint32_t *)(const void *)(e + 4);
 

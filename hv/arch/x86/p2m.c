@@ -41,6 +41,12 @@ int arch_domain_create(struct domain *d)
     }
     ad->p2m_root = _mfn((uint64_t)(uintptr_t)root >> PAGE_SHIFT);
     d->arch = ad;
+    if (ioport_domain_init(d)) {
+        heap_free_page(root);
+        heap_free_page(ad);
+        d->arch = NULL;
+        return -HV_ENOMEM;
+    }
     return 0;
 }
 
@@ -61,7 +67,9 @@ static bool teardown(struct domain *d, uint64_t *table, unsigned int level,
             if (*budget == 0)
                 return false;
             (*budget)--;
-            release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
+            /* Device memory is not the domain's to give back. */
+            if (!(hvm->p2m_perms(e) & P2M_MMIO))
+                release(d, _mfn((e & PTE_ADDR_MASK) >> PAGE_SHIFT), level == 1 ? 9 : 0);
         } else if (!teardown(d, table_of(e), level - 1, release, budget)) {
             return false;
         }
@@ -81,6 +89,7 @@ int arch_domain_release(struct domain *d, void (*release)(struct domain *, mfn_t
         return 0;
     if (!teardown(d, arch_frame_virt(d->arch->p2m_root), P2M_LEVELS - 1, release, budget))
         return -HV_ERESTART;
+    ioport_domain_destroy(d);
     heap_free_page(d->arch);
     d->arch = NULL;
     return 0;

@@ -8,6 +8,7 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/boot.h>
+#include <asm/irq.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
@@ -90,6 +91,7 @@ void hv_start(uint32_t magic, uint32_t info)
 
     cpu_init();
     memory_init(&boot_info);
+    iomem_init(&boot_info);
     smp_prepare_trampoline();
     acpi_early_init();
     paging_init();
@@ -99,6 +101,7 @@ void hv_start(uint32_t magic, uint32_t info)
     time_init();
     hvm_init();
     smp_init(&boot_info, options.maxcpus);
+    ioapic_init();
 
     for (unsigned int i = 0; i < boot_info.nr_modules; i++) {
         struct boot_module *m = &boot_info.modules[i];

@@ -75,6 +75,9 @@ void arch_cpu_kick(unsigned int cpu);
 #define P2M_W (1u << 1)
 #define P2M_X (1u << 2)
 #define P2M_RWX (P2M_R | P2M_W | P2M_X)
+/* Device memory (physdev.c): uncached, and not a frame the domain owns, so
+ * the p2m's teardown does not release it and the audit does not count it. */
+#define P2M_MMIO (1u << 3)
 
 /*
  * Create a domain's architectural state (its nested page table root).
@@ -140,5 +143,38 @@ uint64_t arch_vcpu_rip(struct vcpu *v);
 /* Complete the hypercall that v exited with: set its result, step past the
  * hypercall instruction. */
 void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result);
+
+/*
+ * Devices for the control domain (physdev.c). The machine's own devices
+ * are the architecture's to name; common code keeps the bookkeeping.
+ */
+/* Open (allow) or close d's I/O ports [first, last] in its I/O bitmap.
+ * -HV_EPERM if allow and one of them is a port the hypervisor drives. */
+int arch_ioport_permit(struct domain *d, uint32_t first, uint32_t last, bool allow) __must_check;
+/* Whether host frames [first, first + count) may be mapped as device memory:
+ * not RAM, not firmware-described, not the hypervisor's interrupt and timer
+ * devices, within the physical address width. */
+bool arch_mmio_allowed(uint64_t first, uint64_t count);
+/* PCI configuration space of segment 0 (size 1, 2 or 4, reg aligned, below
+ * 256; the caller checks). Reads of an absent function give all ones. */
+uint32_t arch_pci_conf_read(unsigned int bus, unsigned int devfn, unsigned int reg,
+                            unsigned int size);
+void arch_pci_conf_write(unsigned int bus, unsigned int devfn, unsigned int reg,
+                         unsigned int size, uint32_t value);
+/* Take a host vector for message-signalled interrupt pirq: each interrupt
+ * on it calls physdev_irq(pirq) (hv/physdev.h). *address and *data are what
+ * the device must write. -HV_ENOSPC when no vector is free. */
+int arch_msi_alloc(unsigned int pirq, uint64_t *address, uint32_t *data) __must_check;
+void arch_msi_free(unsigned int pirq);
+/* Write a 32-bit word of a device's MSI-X table at host-physical address
+ * (below 4 GiB, 4-byte aligned, checked by the caller as device memory). */
+void arch_msix_write(uint64_t address, uint32_t value);
+/* The same for a device interrupt on an IOAPIC pin: program GSI gsi for
+ * pirq, unmasked (-HV_ENOENT: no IOAPIC has it; -HV_EPERM: the
+ * hypervisor's own; -HV_ENOSPC). A level-triggered pin masks itself each
+ * time it fires until arch_gsi_unmask(). */
+int arch_gsi_bind(unsigned int pirq, uint32_t gsi) __must_check;
+void arch_gsi_unbind(unsigned int pirq);
+void arch_gsi_unmask(unsigned int pirq);
 
 #endif

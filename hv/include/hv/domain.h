@@ -83,6 +83,7 @@ struct domain {
     struct hv_shared_info *shared_info;
     struct grant_domain *grant;   /* grant tables (grant.c); NULL until first used */
     struct evtchn_domain *evtchn; /* event-channel ports (hv/event.h) */
+    struct physdev_domain *physdev; /* devices it was given (hv/physdev.h); NULL: none */
     struct arch_domain *arch;
     size_t console_len;
     bool console_ring_reported;   /* its console ring misbehaved (console_ring.c) */

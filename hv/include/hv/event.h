@@ -17,6 +17,7 @@
 #define HV_EVENT_H
 
 #include <hv/domain.h>
+#include <public/hv.h>
 
 /* Create d's port table (upcalls start masked on every vCPU). Called by
  * domain_create() once the shared-info page and the vCPUs exist.
@@ -33,6 +34,15 @@ void event_domain_destroy(struct domain *d);
  * for the per-domain VIRQs pass any vCPU of the domain). Nothing if unbound. */
 void event_send_virq(struct vcpu *v, unsigned int virq);
 
+/* Device interrupts (hv/physdev.h): bind a new port of d, notifying vCPU
+ * vcpu, to pirq (0, -HV_EINVAL, -HV_ENOSPC, -HV_ENOMEM); send on it (nothing
+ * if the port is no longer bound to that pirq); close it, which calls
+ * physdev_pirq_closed() (-HV_EINVAL if port is not a pirq port). */
+int event_bind_pirq(struct domain *d, unsigned int vcpu, unsigned int pirq,
+                    unsigned int *port) __must_check;
+void event_send_pirq(struct domain *d, unsigned int port, unsigned int pirq);
+int event_close_pirq(struct domain *d, uint64_t port) __must_check;
+
 /* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
 bool event_virq_bound(const struct domain *d, unsigned int virq);
 
@@ -46,7 +56,13 @@ bool event_vcpu_pending(const struct vcpu *v);
 
 /* Whether v should get an upcall now: an event is pending and v has not
  * masked upcalls. The vCPU back ends ask before entering the guest. */
-bool event_upcall_deliverable(const struct vcpu *v);
+static inline bool event_upcall_deliverable(const struct vcpu *v)
+{
+    const struct hv_vcpu_info *vi = &v->domain->shared_info->vcpu[v->id];
+
+    return __atomic_load_n(&vi->upcall_pending, __ATOMIC_SEQ_CST) &&
+           !__atomic_load_n(&vi->upcall_mask, __ATOMIC_SEQ_CST);
+}
 
 /* Counters of d's events (for monitoring): sends it made, and events that
  * arrived on its ports (from domains and from the hypervisor). */

@@ -19,6 +19,8 @@
 #define HV_SCHED_H
 
 #include <hv/domain.h>
+#include <public/errno.h>
+#include <public/hypercall.h>
 
 #define SCHED_NS_PER_WEIGHT 39063ull /* weight 256 (the default): 10 ms */
 #define SCHED_CPU_MAX 16
@@ -34,9 +36,24 @@ void hv_unlock(void);
  * an earlier timer), return true with the result for the back end to
  * complete the hypercall with and re-enter the guest. Otherwise return
  * false: the exit goes the long way, through the scheduler (which knows
- * the hypercall was handled).
+ * the hypercall was handled, if it was), described as an EXIT_HYPERCALL.
+ * cpu is the physical CPU the back end runs v on (the caller's own).
  */
-bool vcpu_hypercall_direct(struct vcpu *v, const struct vcpu_exit *exit, int64_t *result);
+bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
+                           int64_t *result);
+static inline bool vcpu_hypercall_direct(struct vcpu *v, unsigned int cpu, uint64_t nr,
+                                         const uint64_t args[6], int64_t *result)
+{
+    /* A number no hypercall has touches nothing shared: answered without
+     * the lock. Whatever another CPU changed about v meanwhile (a pause, a
+     * destroy) came with a kick, which makes v leave guest mode again at
+     * once; the answer is the one it would have had a moment earlier. */
+    if (nr >= HV_HC_COUNT) {
+        *result = -HV_ENOSYS;
+        return true;
+    }
+    return vcpu_hypercall_locked(v, cpu, nr, args, result);
+}
 
 /* Move v to physical CPU cpu (affinity); it goes there at once, or as soon
  * as the CPU it runs on now has handled its exit. */

@@ -45,6 +45,7 @@
 #define HV_EVTCHN_STATE_interdomain 2 /* connected to remote_dom's remote_port */
 #define HV_EVTCHN_STATE_virq 3        /* receives virq */
 #define HV_EVTCHN_STATE_closed 4      /* the other end closed or its domain died */
+#define HV_EVTCHN_STATE_pirq 5        /* receives a device interrupt (public/physdev.h) */
 
 /* HV_EVTCHN_alloc_unbound: a fresh port (the lowest free one) that only
  * remote_dom may bind to; remote_dom may be the caller (a loopback). */

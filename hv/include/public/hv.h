@@ -7,7 +7,7 @@
 #ifndef HV_PUBLIC_HV_H
 #define HV_PUBLIC_HV_H
 
-#define HV_ABI_VERSION 2u
+#define HV_ABI_VERSION 3u
 
 #include "console.h"
 #include "domctl.h"
@@ -15,6 +15,7 @@
 #include "event.h"
 #include "grant.h"
 #include "hypercall.h"
+#include "physdev.h"
 #include "shared_info.h"
 #include "start_info.h"
 

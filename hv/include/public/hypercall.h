@@ -30,7 +30,8 @@
     X(4, domctl, 2)                                                            \
     X(5, sysctl, 2)                                                            \
     X(6, vcpu_op, 4)                                                           \
-    X(7, memory_op, 3)
+    X(7, memory_op, 3)                                                         \
+    X(8, physdev_op, 2)
 
 enum hv_hypercall_number {
 #define HV_HC_ENUM(num, name, nargs) HV_HC_##name = (num),

@@ -27,7 +27,6 @@
 
 #include "vmcb.h"
 
-#define IOPM_PAGES 3
 #define MSRPM_PAGES 2
 
 struct svm_vcpu {
@@ -35,11 +34,19 @@ struct svm_vcpu {
     bool launched;
 };
 
-void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa);
+/* svm_entry.S; it keeps only rsp, rbp, rbx and r12. */
+static inline void svm_vmrun(uint64_t vmcb_pa, struct guest_regs *regs, uint64_t host_vmcb_pa)
+{
+    __asm__ volatile("call svm_vmrun"
+                     : "+D"(vmcb_pa), "+S"(regs), "+d"(host_vmcb_pa)
+                     :
+                     : "rax", "rcx", "r8", "r9", "r10", "r11", "r13", "r14", "r15", "memory",
+                       "cc");
+}
 
 static unsigned int nr_asids;
 static void *host_vmcb[CPU_MAX]; /* each CPU's state for VMSAVE/VMLOAD */
-static uint8_t *iopm, *msrpm;
+static uint8_t *msrpm;
 /* Per CPU, the last vCPU that ran with each ASID: its TLB entries are the
  * only ones tagged with that ASID there. */
 static struct vcpu *asid_owner[CPU_MAX][64];
@@ -82,6 +89,10 @@ static int svm_cpu_init(void)
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, pa_of(alloc_pages_zeroed(0)));
     host_vmcb[cpu] = alloc_pages_zeroed(0);
+    /* The state VMLOAD restores after each exit (the %fs per-CPU base, TR,
+     * the system-call MSRs) is set up by now and never changes: saved once
+     * here instead of before every VMRUN. */
+    __asm__ volatile("vmsave %%rax" ::"a"(pa_of(host_vmcb[cpu])) : "memory");
     return 0;
 }
 
@@ -114,9 +125,8 @@ const struct hvm_ops *svm_probe(const char **why)
 
     svm_cpu_init();
 
-    /* Deny by default: every port and every MSR exits... */
-    iopm = alloc_pages_zeroed(2); /* 3 pages needed, 4 allocated */
-    memset(iopm, 0xff, IOPM_PAGES * PAGE_SIZE);
+    /* Deny by default: every MSR exits (ports: each domain's bitmap,
+     * ioport.c)... */
     msrpm = alloc_pages_zeroed(1);
     memset(msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
     /* ...except the MSRs that are the guest's own, which VMLOAD/VMSAVE or
@@ -164,7 +174,7 @@ static int svm_vcpu_create(struct vcpu *v)
                             INTERCEPT_SKINIT | INTERCEPT_ICEBP | INTERCEPT_WBINVD |
                             INTERCEPT_MONITOR | INTERCEPT_MWAIT | INTERCEPT_MWAIT_COND |
                             INTERCEPT_XSETBV;
-    vmcb->iopm_base_pa = pa_of(iopm);
+    vmcb->iopm_base_pa = mfn_x(v->domain->arch->io_bitmap) << PAGE_SHIFT;
     vmcb->msrpm_base_pa = pa_of(msrpm);
     vmcb->asid = 1 + v->domain->id % (nr_asids - 1);
     vmcb->vintr = VINTR_MASKING;
@@ -282,13 +292,40 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
     return inject_gp(v, vmcb, exit);
 }
 
-/* Decode an exit: true when common code must handle it (exit filled in). */
-static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit)
+/* Most hypercalls leave the vCPU where it is: finish them here and go
+ * straight back into the guest. */
+static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                                  struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
     int64_t result;
+
+    if (!vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args, &result)) {
+        exit->reason = EXIT_HYPERCALL;
+        /* Dispatched already (it blocked or yielded, say): common code
+         * only needs the reason. */
+        if (!v->hypercall_done) {
+            exit->rip = vmcb->rip;
+            hvm_hypercall_exit(exit, vmcb->rax, r);
+        }
+        return true;
+    }
+    vmcb->rax = (uint64_t)result;
+    skip_instruction(vmcb, 3);
+    return false;
+}
+
+/* Decode an exit: true when common code must handle it (exit filled in). */
+static bool handle_exit(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
+                        struct vcpu_exit *exit)
+{
+    struct guest_regs *r = &v->arch->regs;
     uint32_t code = (uint32_t)vmcb->exit_code;
 
+    /* Hypercalls first: the exit that must be fastest, ahead of the
+     * switch's range checks. */
+    if (code == VMEXIT_VMMCALL)
+        return handle_vmmcall(v, cpu, vmcb, exit);
     exit->rip = vmcb->rip;
     switch (code) {
     case VMEXIT_INTR:
@@ -297,15 +334,6 @@ static bool handle_exit(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exi
         irq_poll();
         exit->reason = EXIT_INTERRUPT;
         return true;
-    case VMEXIT_VMMCALL:
-        hvm_hypercall_exit(exit, vmcb->rax, r);
-        /* Most hypercalls leave the vCPU where it is: finish them here and
-         * go straight back into the guest. */
-        if (!vcpu_hypercall_direct(v, exit, &result))
-            return true;
-        vmcb->rax = (uint64_t)result;
-        skip_instruction(vmcb, 3);
-        return false;
     case VMEXIT_CPUID: {
         struct cpuid_regs c;
 
@@ -374,7 +402,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
     struct vmcb *vmcb = s->vmcb;
     unsigned int cpu = this_cpu()->cpu_id;
     const uint64_t *gen = &v->domain->arch->p2m_generation;
+    uint64_t vmcb_pa = pa_of(vmcb), host_pa = pa_of(host_vmcb[cpu]);
 
+    /* Flush the TLB if another vCPU used this ASID here since. Only this
+     * CPU's runs change its owners, and no other vCPU runs here before this
+     * returns: once is enough. */
+    if (asid_owner[cpu][vmcb->asid] != v) {
+        asid_owner[cpu][vmcb->asid] = v;
+        vmcb->tlb_control = 1;
+    }
     for (;;) {
         hvm_fpu_switch_to(v);
         /* Exceptions are fatal until the guest has an IDT of its own. */
@@ -383,11 +419,8 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
             vmcb->intercept_exceptions = 0;
         }
         hvm_enter_guest(v);
-        /* Flush the TLB if another vCPU used this ASID here since, or the
-         * p2m changed since this vCPU's last flush. */
-        if (asid_owner[cpu][vmcb->asid] != v ||
-            v->arch->p2m_generation != __atomic_load_n(gen, __ATOMIC_ACQUIRE)) {
-            asid_owner[cpu][vmcb->asid] = v;
+        /* Flush it too if the p2m changed since this vCPU's last flush. */
+        if (v->arch->p2m_generation != __atomic_load_n(gen, __ATOMIC_ACQUIRE)) {
             v->arch->p2m_generation = __atomic_load_n(gen, __ATOMIC_ACQUIRE);
             vmcb->tlb_control = 1;
         }
@@ -396,15 +429,15 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         if (event_upcall_deliverable(v)) {
             vmcb->vintr |= VINTR_IRQ | VINTR_PRIO_MAX | VINTR_IGN_TPR;
             vmcb->vintr_vector = HV_UPCALL_VECTOR;
-        } else {
+        } else if (vmcb->vintr & VINTR_IRQ) {
             vmcb->vintr &= ~VINTR_IRQ;
         }
         /* The guest's rax lives in the VMCB, not in regs. */
-        svm_vmrun(pa_of(vmcb), &v->arch->regs, pa_of(host_vmcb[cpu]));
+        svm_vmrun(vmcb_pa, &v->arch->regs, host_pa);
         hvm_leave_guest();
         vmcb->tlb_control = 0;
         vmcb->event_inject = 0;
-        if (handle_exit(v, vmcb, exit))
+        if (handle_exit(v, cpu, vmcb, exit))
             return;
     }
 }
@@ -412,8 +445,10 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
 static uint64_t npt_leaf(mfn_t mfn, unsigned int perms, bool large)
 {
     /* Nested walks are user accesses: U must be set at every level. */
+    /* Device memory: PCD|PWT selects UC through the host PAT's entry 3. */
     return (mfn_x(mfn) << PAGE_SHIFT) | PTE_P | PTE_U | (perms & P2M_W ? PTE_W : 0) |
-           (perms & P2M_X ? 0 : PTE_NX) | (large ? PTE_PS : 0);
+           (perms & P2M_X ? 0 : PTE_NX) | (large ? PTE_PS : 0) |
+           (perms & P2M_MMIO ? PTE_PCD | PTE_PWT : 0);
 }
 
 static uint64_t npt_table(mfn_t mfn) { return (mfn_x(mfn) << PAGE_SHIFT) | PTE_P | PTE_W | PTE_U; }
@@ -421,7 +456,8 @@ static bool npt_present(uint64_t e) { return e & PTE_P; }
 
 static unsigned int npt_perms(uint64_t e)
 {
-    return P2M_R | (e & PTE_W ? P2M_W : 0) | (e & PTE_NX ? 0 : P2M_X);
+    return P2M_R | (e & PTE_W ? P2M_W : 0) | (e & PTE_NX ? 0 : P2M_X) |
+           (e & PTE_PCD ? P2M_MMIO : 0);
 }
 
 static void npt_changed(struct domain *d)

@@ -5,42 +5,29 @@
  * guest registers are loaded from and saved to struct guest_regs here.
  * VMLOAD/VMSAVE move the state VMRUN leaves alone (FS/GS/KernelGS bases,
  * STAR/LSTAR/CSTAR/SFMASK, SYSENTER, TR, LDTR): the guest's around VMRUN,
- * the hypervisor's (its %fs per-CPU block) back afterwards. Between the two
- * no C code runs, and GIF is clear, so nothing interrupts the switch. Host
- * interrupts are enabled for VMRUN so that they cause #VMEXIT(INTR).
+ * the hypervisor's (its %fs per-CPU block) back afterwards from the host
+ * VMCB, which svm_cpu_init saved once (the hypervisor never changes that
+ * state). Between the two no C code runs, and GIF is clear, so nothing
+ * interrupts the switch. Host interrupts are enabled for VMRUN so that
+ * they cause #VMEXIT(INTR).
+ *
+ * Called only from svm.c's inline assembly, which tells the compiler that
+ * every register but rsp, rbp, rbx and r12 is lost: the caller keeps its
+ * two most used values in those and reloads any other it still needs,
+ * instead of the stub saving all callee-saved registers on every exit.
  */
-#define REG_RAX 0
-#define REG_RBX 8
-#define REG_RCX 16
-#define REG_RDX 24
-#define REG_RSI 32
-#define REG_RDI 40
-#define REG_RBP 48
-#define REG_R8 56
-#define REG_R9 64
-#define REG_R10 72
-#define REG_R11 80
-#define REG_R12 88
-#define REG_R13 96
-#define REG_R14 104
-#define REG_R15 112
+#include <asm/guest_regs.h>
 
     .text
     .globl svm_vmrun
 svm_vmrun:
     push %rbp
-    mov %rsp, %rbp
     push %rbx
     push %r12
-    push %r13
-    push %r14
-    push %r15
     push %rdx                       /* host VMCB */
     push %rsi                       /* guest registers */
 
     clgi
-    mov %rdx, %rax
-    vmsave %rax
     mov %rdi, %rax
     vmload %rax
 
@@ -91,9 +78,6 @@ svm_vmrun:
     vmload %rax
     stgi
 
-    pop %r15
-    pop %r14
-    pop %r13
     pop %r12
     pop %rbx
     pop %rbp

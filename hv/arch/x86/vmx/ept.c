@@ -13,9 +13,11 @@
 
 uint64_t vmx_ept_leaf(mfn_t mfn, unsigned int perms, bool large)
 {
+    /* Device memory is uncached (memory type 0), RAM write-back. */
+    uint64_t type = perms & P2M_MMIO ? VMX_MEMORY_TYPE_UC : VMX_MEMORY_TYPE_WB;
+
     return (mfn_x(mfn) << PAGE_SHIFT) | EPT_R | (perms & P2M_W ? EPT_W : 0) |
-           (perms & P2M_X ? EPT_X : 0) | ((uint64_t)VMX_MEMORY_TYPE_WB << EPT_MEMORY_TYPE_SHIFT) |
-           (large ? EPT_LARGE : 0);
+           (perms & P2M_X ? EPT_X : 0) | (type << EPT_MEMORY_TYPE_SHIFT) | (large ? EPT_LARGE : 0);
 }
 
 /* Non-leaf entries grant everything; the leaf decides. */
@@ -27,7 +29,8 @@ bool vmx_ept_present(uint64_t entry) { return entry & (EPT_R | EPT_W | EPT_X); }
 unsigned int vmx_ept_perms(uint64_t entry)
 {
     return (entry & EPT_R ? P2M_R : 0) | (entry & EPT_W ? P2M_W : 0) |
-           (entry & EPT_X ? P2M_X : 0);
+           (entry & EPT_X ? P2M_X : 0) |
+           (((entry >> EPT_MEMORY_TYPE_SHIFT) & 7) == VMX_MEMORY_TYPE_UC ? P2M_MMIO : 0);
 }
 
 uint64_t vmx_ept_pointer(mfn_t root)

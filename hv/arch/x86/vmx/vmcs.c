@@ -101,8 +101,10 @@ static void write_controls(struct vcpu *v)
     vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
     vmwrite(VMCS_ENTRY_INTR_INFO, 0);
     vmwrite(VMCS_TSC_OFFSET, 0);
-    vmwrite(VMCS_IO_BITMAP_A, c->io_bitmap_a);
-    vmwrite(VMCS_IO_BITMAP_B, c->io_bitmap_b);
+    /* The domain's own I/O bitmap (ioport.c): A is its first page, B its
+     * second. */
+    vmwrite(VMCS_IO_BITMAP_A, mfn_x(v->domain->arch->io_bitmap) << PAGE_SHIFT);
+    vmwrite(VMCS_IO_BITMAP_B, (mfn_x(v->domain->arch->io_bitmap) + 1) << PAGE_SHIFT);
     vmwrite(VMCS_MSR_BITMAP, c->msr_bitmap);
     vmwrite(VMCS_EPT_POINTER, vmx_ept_pointer(v->domain->arch->p2m_root));
     if (c->vpid)

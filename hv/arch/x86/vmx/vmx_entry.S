@@ -10,21 +10,7 @@
  * result is 1 (VMfailInvalid: CF) or 2 (VMfailValid: ZF, the VMCS's
  * VM-instruction error field says why).
  */
-#define REG_RAX 0
-#define REG_RBX 8
-#define REG_RCX 16
-#define REG_RDX 24
-#define REG_RSI 32
-#define REG_RDI 40
-#define REG_RBP 48
-#define REG_R8 56
-#define REG_R9 64
-#define REG_R10 72
-#define REG_R11 80
-#define REG_R12 88
-#define REG_R13 96
-#define REG_R14 104
-#define REG_R15 112
+#include <asm/guest_regs.h>
 
 #define VMCS_HOST_RSP_ENCODING 0x6c14 /* vmcs.h checks it */
 

@@ -13,4 +13,38 @@ void acpi_early_init(void);
  * BIOS areas. Returns how many; 0 if ACPI gives no answer. */
 unsigned int acpi_find_cpus(uint64_t rsdp_hint, uint32_t *apic_ids, unsigned int max);
 
+/* What the same MADT says about interrupt routing (filled in by
+ * acpi_find_cpus): the IOAPICs, and the ISA IRQs that arrive on another
+ * GSI or with other than ISA polarity and trigger. */
+#define ACPI_MAX_IOAPICS 8
+#define ACPI_MAX_OVERRIDES 16
+#define ACPI_IRQ_ACTIVE_LOW (1u << 0)
+#define ACPI_IRQ_LEVEL (1u << 1)
+
+struct acpi_ioapic {
+    uint64_t address;
+    uint32_t gsi_base;
+};
+
+struct acpi_override {
+    uint8_t isa_irq;
+    uint32_t gsi;
+    unsigned int flags; /* ACPI_IRQ_* */
+};
+
+/* The PCI Express configuration windows (ECAM) the MCFG lists: the
+ * hypervisor's alone, never device memory a domain may map. */
+#define ACPI_MAX_ECAM 4
+
+struct acpi_ecam {
+    uint64_t start, end; /* [start, end) */
+};
+
+extern struct acpi_ecam acpi_ecam[ACPI_MAX_ECAM];
+extern unsigned int acpi_nr_ecam;
+extern struct acpi_ioapic acpi_ioapics[ACPI_MAX_IOAPICS];
+extern unsigned int acpi_nr_ioapics;
+extern struct acpi_override acpi_overrides[ACPI_MAX_OVERRIDES];
+extern unsigned int acpi_nr_overrides;
+
 #endif

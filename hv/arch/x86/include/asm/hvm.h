@@ -8,17 +8,34 @@
 #ifndef ASM_HVM_H
 #define ASM_HVM_H
 
+#include <asm/guest_regs.h>
 #include <asm/setup.h>
 #include <asm/x86.h>
 #include <hv/domain.h>
 #include <hv/types.h>
 
 /* Guest registers the hardware does not switch; saved by the entry stubs.
- * rsp and rip live in the VMCB/VMCS. Layout shared with the stubs. */
+ * rsp and rip live in the VMCB/VMCS. Layout shared with the stubs
+ * (asm/guest_regs.h): the hypercall arguments are an array in place. */
 struct guest_regs {
-    uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
-    uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+    uint64_t rax;
+    union {
+        struct {
+            uint64_t rdi, rsi, rdx, r10, r8, r9;
+        };
+        uint64_t args[6]; /* hypercall arguments, in calling-convention order */
+    };
+    uint64_t rbx, rcx, rbp, r11, r12, r13, r14, r15;
 };
+_Static_assert(__builtin_offsetof(struct guest_regs, rax) == REG_RAX, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, rdi) == REG_RDI, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, r9) == REG_R9, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, rbx) == REG_RBX, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, rcx) == REG_RCX, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, rbp) == REG_RBP, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, r11) == REG_R11, "guest_regs layout");
+_Static_assert(__builtin_offsetof(struct guest_regs, r15) == REG_R15, "guest_regs layout");
+_Static_assert(sizeof(struct guest_regs) == REG_R15 + 8, "guest_regs layout");
 
 struct arch_vcpu {
     struct guest_regs regs;
@@ -34,7 +51,13 @@ struct arch_vcpu {
 struct arch_domain {
     mfn_t p2m_root;          /* top of the nested page table (NPT or EPT) */
     uint64_t p2m_generation; /* bumped by every change (hvm_p2m_flush) */
+    mfn_t io_bitmap;         /* I/O permission bitmap, 3 pages (ioport.c) */
 };
+
+/* The domain's I/O permission bitmap (ioport.c), created and freed with
+ * its p2m. */
+int ioport_domain_init(struct domain *d) __must_check;
+void ioport_domain_destroy(struct domain *d);
 
 struct hvm_ops {
     const char *name;
@@ -104,12 +127,12 @@ static inline void hvm_hypercall_exit(struct vcpu_exit *exit, uint64_t nr,
 {
     exit->reason = EXIT_HYPERCALL;
     exit->hypercall.nr = nr;
-    exit->hypercall.args[0] = r->rdi;
-    exit->hypercall.args[1] = r->rsi;
-    exit->hypercall.args[2] = r->rdx;
-    exit->hypercall.args[3] = r->r10;
-    exit->hypercall.args[4] = r->r8;
-    exit->hypercall.args[5] = r->r9;
+    exit->hypercall.args[0] = r->args[0];
+    exit->hypercall.args[1] = r->args[1];
+    exit->hypercall.args[2] = r->args[2];
+    exit->hypercall.args[3] = r->args[3];
+    exit->hypercall.args[4] = r->args[4];
+    exit->hypercall.args[5] = r->args[5];
 }
 
 /* The EFER policy both back ends apply to a guest's write: SCE, LME and

@@ -53,6 +53,7 @@ void serial_drain(void);               /* wait until the UART has sent everythin
 void cpu_init(void);                   /* features, then cpu_setup() */
 void cpu_setup(void);                  /* this CPU's EFER.NXE, CR0, CR4, XCR0 */
 void memory_init(struct boot_info *bi); /* frame table, allocator */
+void iomem_init(const struct boot_info *bi); /* what device memory may be mapped */
 void paging_init(void);                /* final page tables, W^X */
 void gdt_init(unsigned int cpu, uint64_t ist_df, uint64_t ist_nmi, uint64_t ist_mc);
                                        /* this CPU's GDT, TSS with IST stacks */
