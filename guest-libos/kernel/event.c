@@ -1,14 +1,41 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Event channels (exo/event.h): the evtchn_op commands with their argument
- * structures, and waiting for a port by polling vCPU 0's view of the
- * shared-info page, where the hypervisor marks ports pending.
+ * structures; handlers bound to ports and their dispatch; and threads
+ * waiting for ports.
+ *
+ * Dispatch follows the two levels of public/shared_info.h on the calling
+ * vCPU: clear upcall_pending, take pending_sel, and for each word it names
+ * look at the pending ports that are not masked. A port with a handler is
+ * cleared and its handler called; a port without one is left pending for
+ * whoever polls or waits for it, and the threads waiting for it (all of
+ * them: one takes the event, the others wait again) are made runnable.
+ * The scheduler dispatches on vCPU 0 before it picks a thread and after
+ * HV_SCHED_block returns; event_upcall, the interrupt handler's, does it
+ * whenever an upcall arrives. Handlers run with interrupts off and must
+ * not block.
+ *
+ * Locking: handlers[] is written under the scheduler lock and read
+ * without it (a handler and its argument are published together by
+ * ordering the argument first); waiters is under the scheduler lock.
  */
 #include <exo/event.h>
 #include <exo/hypercall.h>
 
+#include "private.h"
+#include "thread.h"
+
+struct handler {
+    event_handler_t fn;
+    void *arg;
+};
+
 static struct hv_shared_info *const shared =
     (struct hv_shared_info *)(uintptr_t)HV_GUEST_SHARED_INFO_GPA;
+static struct handler handlers[HV_EVTCHN_PORTS];
+static struct list waiters; /* threads in event_wait, wait_key the port or ANY_PORT */
+
+#define ANY_PORT 0 /* not a port: event_wait_any's waiters */
 
 /* Structures are passed by guest-physical address: the library OS's
  * memory, stack included, is identity-mapped. */
@@ -90,15 +117,154 @@ int event_test_and_clear(uint32_t port)
             bit) != 0;
 }
 
-int event_wait(uint32_t port)
+int event_mask(uint32_t port)
 {
-    uint8_t *upcall_pending = &shared->vcpu[0].upcall_pending;
+    if (port == 0 || port >= HV_EVTCHN_PORTS)
+        return -HV_EINVAL;
+    __atomic_fetch_or(&shared->evtchn_mask[port / 64], 1ull << (port % 64), __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+int event_bind_handler(uint32_t port, event_handler_t fn, void *arg)
+{
+    unsigned long irq;
 
     if (port == 0 || port >= HV_EVTCHN_PORTS)
         return -HV_EINVAL;
+    irq = sched_lock();
+    if (fn && handlers[port].fn) {
+        sched_unlock(irq);
+        return -HV_EBUSY;
+    }
+    /* The argument first: a dispatch on another vCPU that sees the new
+     * function sees its argument. */
+    __atomic_store_n(&handlers[port].arg, arg, __ATOMIC_RELEASE);
+    __atomic_store_n(&handlers[port].fn, fn, __ATOMIC_RELEASE);
+    sched_unlock(irq);
+    return 0;
+}
+
+void event_init(void)
+{
+    list_init(&waiters);
+}
+
+int event_pending_here(void)
+{
+    return __atomic_load_n(&shared->vcpu[vcpu_id()].upcall_pending, __ATOMIC_ACQUIRE) != 0;
+}
+
+/* Make the threads waiting for port runnable. */
+static void wake_waiters(uint32_t port)
+{
+    unsigned long irq = sched_lock();
+    struct list *p, *next;
+
+    for (p = waiters.next; p != &waiters; p = next) {
+        struct thread *t = list_entry(p, struct thread, link);
+
+        next = p->next;
+        if (t->wait_key == port)
+            thread_wake(t, 0);
+    }
+    sched_unlock(irq);
+}
+
+static void dispatch_port(uint32_t port)
+{
+    event_handler_t fn = __atomic_load_n(&handlers[port].fn, __ATOMIC_ACQUIRE);
+
+    if (!fn) {
+        wake_waiters(port);
+        return;
+    }
+    /* Another vCPU's dispatch may have taken it meanwhile. */
+    if (event_test_and_clear(port))
+        fn(port, __atomic_load_n(&handlers[port].arg, __ATOMIC_ACQUIRE));
+}
+
+void event_dispatch(void)
+{
+    struct percpu *cpu = percpu_self();
+    struct hv_vcpu_info *vi = &shared->vcpu[cpu->id];
+    uint64_t sel;
+
+    /* Cleared before looking, so that an event that arrives after the
+     * look sets it again: then HV_SCHED_block returns at once. */
+    __atomic_store_n(&vi->upcall_pending, 0, __ATOMIC_SEQ_CST);
+    sel = __atomic_exchange_n(&vi->pending_sel, 0, __ATOMIC_SEQ_CST);
+    if (sel)
+        wake_waiters(ANY_PORT);
+    cpu->in_handler++;
+    while (sel) {
+        unsigned int word = (unsigned int)__builtin_ctzll(sel);
+        uint64_t bits;
+
+        sel &= sel - 1;
+        if (word >= HV_EVTCHN_WORDS)
+            continue; /* the guest's own page may hold anything */
+        bits = __atomic_load_n(&shared->evtchn_pending[word], __ATOMIC_ACQUIRE) &
+               ~__atomic_load_n(&shared->evtchn_mask[word], __ATOMIC_ACQUIRE);
+        while (bits) {
+            uint32_t port = word * 64 + (uint32_t)__builtin_ctzll(bits);
+
+            bits &= bits - 1;
+            dispatch_port(port);
+        }
+    }
+    cpu->in_handler--;
+}
+
+/* The upcall interrupt (HV_UPCALL_VECTOR) lands here through the trap
+ * code: in interrupt context, so nothing here switches threads. */
+void event_upcall(void)
+{
+    event_dispatch();
+}
+
+int event_wait_any(uint64_t deadline)
+{
+    unsigned long irq;
+    struct thread *self;
+
+    if (!sched_active()) {
+        if (deadline != NO_DEADLINE)
+            hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
+        hv_sched_op(HV_SCHED_block, 0, 0);
+        return 0;
+    }
+    irq = sched_lock();
+    self = thread_current();
+    self->wait_key = ANY_PORT;
+    list_add_tail(&waiters, &self->link);
+    thread_block(deadline);
+    sched_unlock(irq);
+    return 0;
+}
+
+int event_wait(uint32_t port)
+{
+    uint8_t *upcall_pending;
+    unsigned long irq;
+    struct thread *self;
+
+    if (port == 0 || port >= HV_EVTCHN_PORTS)
+        return -HV_EINVAL;
+    if (sched_active()) {
+        irq = sched_lock();
+        self = thread_current();
+        while (!event_test_and_clear(port)) {
+            self->wait_key = port;
+            list_add_tail(&waiters, &self->link);
+            thread_block(NO_DEADLINE);
+        }
+        sched_unlock(irq);
+        return 0;
+    }
+    /* No threads here (a secondary vCPU, or before the scheduler starts):
+     * the vCPU polls, sleeping in the hypervisor between looks. */
+    upcall_pending = &shared->vcpu[vcpu_id()].upcall_pending;
     for (;;) {
-        /* Clear the summary before looking: an event that arrives after
-         * the look sets it again, and then block returns at once. */
         __atomic_store_n(upcall_pending, 0, __ATOMIC_SEQ_CST);
         if (event_test_and_clear(port))
             return 0;

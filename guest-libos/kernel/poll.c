@@ -6,9 +6,10 @@
  * input is waiting.
  *
  * Nothing announces a change of readiness yet, so a call that has to wait
- * sleeps as nanosleep does (the vCPU's one-shot timer, then HV_SCHED_block)
- * and checks every descriptor again after each wake-up, whatever woke it:
- * the timer, or an event such as the one console input will come with. It
+ * blocks the calling thread until any event or its deadline
+ * (event_wait_any, thread.h) and checks every descriptor again after each
+ * wake-up, whatever woke it: the timer, or an event such as the one
+ * console input comes with. It
  * returns as soon as one is ready, or with 0 once the timeout has passed;
  * a timeout of 0 checks once and returns at once. No signals are
  * delivered, so the signal masks of ppoll and pselect6 are accepted and
@@ -22,6 +23,7 @@
 #include <time.h>
 
 #include "private.h"
+#include "thread.h"
 
 #define POLL_MAX 1024 /* as many as there can be descriptors */
 #define NSEC_PER_SEC 1000000000ull
@@ -34,8 +36,6 @@ typedef long (*scan_fn)(void *arg);
  * FOREVER for none) has passed. */
 static long wait_ready(scan_fn scan, void *arg, uint64_t deadline)
 {
-    int timer_armed = 0;
-
     for (;;) {
         long ready = scan(arg);
 
@@ -43,11 +43,8 @@ static long wait_ready(scan_fn scan, void *arg, uint64_t deadline)
             return ready;
         if (deadline != FOREVER && libos_time_ns() >= deadline)
             return 0;
-        if (!timer_armed && deadline != FOREVER) {
-            hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
-            timer_armed = 1;
-        }
-        hv_sched_op(HV_SCHED_block, 0, 0);
+        /* The calling thread sleeps; other threads run meanwhile. */
+        event_wait_any(deadline == FOREVER ? NO_DEADLINE : deadline);
     }
 }
 

@@ -76,8 +76,8 @@ void trap_load_cpu(unsigned int cpu);
 unsigned int trap_cpu_id(void);
 /* An upcall (HV_UPCALL_VECTOR) arrived: handle the pending events. Runs
  * with interrupts off on the vCPU's interrupt stack, and must leave them
- * off (a nested interrupt would reuse that stack). The default in trap.c
- * only clears upcall_pending. */
+ * off (a nested interrupt would reuse that stack). event.c dispatches the
+ * events (trap.c's weak default only clears upcall_pending). */
 void event_upcall(void);
 
 /*
@@ -105,6 +105,7 @@ SYSCALL_HANDLER(ioctl);
 SYSCALL_HANDLER(brk);
 SYSCALL_HANDLER(mmap);
 SYSCALL_HANDLER(munmap);
+SYSCALL_HANDLER(munmap_thread);
 SYSCALL_HANDLER(mprotect);
 SYSCALL_HANDLER(madvise);
 SYSCALL_HANDLER(clock_gettime);
@@ -113,8 +114,12 @@ SYSCALL_HANDLER(nanosleep);
 SYSCALL_HANDLER(clock_nanosleep);
 SYSCALL_HANDLER(getrandom);
 SYSCALL_HANDLER(exit);
+SYSCALL_HANDLER(exit_group);
 SYSCALL_HANDLER(getpid);
+SYSCALL_HANDLER(gettid);
 SYSCALL_HANDLER(set_tid_address);
+SYSCALL_HANDLER(clone);
+SYSCALL_HANDLER(futex);
 SYSCALL_HANDLER(arch_prctl);
 SYSCALL_HANDLER(uname);
 SYSCALL_HANDLER(sched_yield);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * System calls about the "process", which in a unikernel is the domain:
- * exit powers it off with the status, the thread pointer (arch_prctl) is
- * the FS base MSR, identities are fixed, uname describes the library OS,
+ * System calls about the "process", which in a unikernel is the domain
+ * (thread.c has those about threads): the thread pointer (arch_prctl) is
+ * the FS base MSR, the GS base is the library OS's (per-vCPU data, see
+ * thread.h), identities are fixed, uname describes the library OS,
  * and signals are recorded for an application that installs handlers but
  * only ever delivered as the domain's death (a kill of itself, as abort()
  * does, is a crash report).
@@ -18,7 +19,6 @@
 #include "private.h"
 
 #define MSR_FS_BASE 0xc0000100u
-#define MSR_GS_BASE 0xc0000101u
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
@@ -27,7 +27,7 @@
 /* Where the stack protector's canary lives in a thread control block. */
 #define TCB_CANARY_OFFSET 0x28
 
-/* Until threads exist there is one, and it is the whole process. */
+/* The one process; its main thread's id is the same (thread.c). */
 #define MAIN_PID 1
 
 /* The kernel's struct sigaction, which is not libc's: rt_sigaction(2). */
@@ -64,18 +64,7 @@ void __wrap___stack_chk_fail(void)
     libos_crash("stack smashing detected");
 }
 
-/* exit and exit_group: with a single thread both end the domain. */
-SYSCALL_HANDLER(exit)
-{
-    libos_shutdown(HV_SHUTDOWN_poweroff, (int)a[0]);
-}
-
 SYSCALL_HANDLER(getpid)
-{
-    return MAIN_PID;
-}
-
-SYSCALL_HANDLER(set_tid_address)
 {
     return MAIN_PID;
 }
@@ -113,10 +102,9 @@ SYSCALL_HANDLER(arch_prctl)
         *(uint64_t *)(uintptr_t)base = rdmsr(MSR_FS_BASE);
         return 0;
     case ARCH_SET_GS:
-        wrmsr(MSR_GS_BASE, base);
-        return 0;
+        return -EINVAL; /* the GS base points to the library OS's per-vCPU data */
     case ARCH_GET_GS:
-        *(uint64_t *)(uintptr_t)base = rdmsr(MSR_GS_BASE);
+        *(uint64_t *)(uintptr_t)base = 0; /* as if never set */
         return 0;
     default:
         return -EINVAL;
@@ -136,12 +124,6 @@ SYSCALL_HANDLER(uname)
     strcpy(u->version, "guest-libos");
     strcpy(u->machine, "x86_64");
     strcpy(u->__domainname, "(none)");
-    return 0;
-}
-
-SYSCALL_HANDLER(sched_yield)
-{
-    hv_sched_op(HV_SCHED_yield, 0, 0);
     return 0;
 }
 

@@ -15,6 +15,7 @@
 
 #include "private.h"
 #include "start_info.h"
+#include "thread.h"
 
 #define MAX_ARGS 32
 
@@ -124,6 +125,7 @@ void libos_start(const void *start_info)
     if (!hypervisor_present())
         for (;;)
             __asm__ volatile("hlt");
+    percpu_init(0); /* before any system call: syscall.S uses it */
     syscall_init_cpu();
     err = start_info_parse(start_info, HV_GUEST_START_INFO_MAX, &boot_info);
     if (err) {
@@ -134,6 +136,7 @@ void libos_start(const void *start_info)
     trap_init();
     console_init(boot_info.console_ring);
     files_init();
+    thread_init(); /* this is the main thread */
     argv = build_start_vector(&argc);
     /* main may be declared with two parameters or three; the ABI passes
      * the environment either way. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Time from the shared-info page (public/shared_info.h): system time from
- * the vCPU's pvclock record and the TSC, the wall clock from the base the
- * hypervisor writes, and sleeping on the vCPU's one-shot timer; and the
- * clock_* and nanosleep system calls built on them.
+ * the calling vCPU's own pvclock record (its id from the per-vCPU data,
+ * thread.h) and the TSC, the wall clock from the base the hypervisor
+ * writes; sleeping, which blocks the calling thread on the scheduler's
+ * timer queue (thread.c); and the clock_* and nanosleep system calls.
  */
 #include <errno.h>
 #include <exo/hypercall.h>
@@ -11,8 +12,7 @@
 #include <time.h>
 
 #include "private.h"
-
-#define NSEC_PER_SEC 1000000000ull
+#include "thread.h"
 
 static volatile struct hv_shared_info *const shared =
     (volatile struct hv_shared_info *)(uintptr_t)HV_GUEST_SHARED_INFO_GPA;
@@ -27,7 +27,7 @@ static inline uint64_t rdtsc(void)
 
 uint64_t libos_time_ns(void)
 {
-    volatile struct hv_vcpu_time_info *t = &shared->vcpu[0].time;
+    volatile struct hv_vcpu_time_info *t = &shared->vcpu[vcpu_id() % HV_MAX_VCPUS].time;
     uint32_t version;
     uint64_t delta, now;
 
@@ -61,12 +61,7 @@ void libos_wallclock(uint64_t *sec, uint32_t *nsec)
 
 void libos_sleep_ns(uint64_t ns)
 {
-    uint64_t deadline = libos_time_ns() + ns;
-
-    hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
-    /* Anything else that wakes the vCPU early just means another round. */
-    while (libos_time_ns() < deadline)
-        hv_sched_op(HV_SCHED_block, 0, 0);
+    sleep_until(deadline_after(libos_time_ns(), ns));
 }
 
 /* ---- System calls ---- */
@@ -123,9 +118,11 @@ SYSCALL_HANDLER(clock_getres)
 /* Sleep for req; rem, if asked for, says how much of it was left. */
 static long sleep_relative(const struct timespec *req, struct timespec *rem)
 {
+    if (!user_range_ok((uintptr_t)req, sizeof(*req)))
+        return -EFAULT;
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
         return -EINVAL;
-    libos_sleep_ns((uint64_t)req->tv_sec * NSEC_PER_SEC + (uint64_t)req->tv_nsec);
+    sleep_until(deadline_after(libos_time_ns(), ns_of(req->tv_sec, req->tv_nsec)));
     /* Nothing interrupts a sleep (no signals are delivered). */
     if (rem)
         *rem = (struct timespec){0, 0};
@@ -143,22 +140,22 @@ SYSCALL_HANDLER(nanosleep)
 SYSCALL_HANDLER(clock_nanosleep)
 {
     const struct timespec *req = (const struct timespec *)(uintptr_t)a[2];
-    struct timespec now, left;
+    struct timespec now;
+    uint64_t at, now_ns;
     long err = timespec_of_clock(a[0], &now);
 
     if (err)
         return err;
     if (!(a[1] & TIMER_ABSTIME))
         return sleep_relative(req, (struct timespec *)(uintptr_t)a[3]);
-    if (req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
+    if (!user_range_ok((uintptr_t)req, sizeof(*req)))
+        return -EFAULT;
+    if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= (long)NSEC_PER_SEC)
         return -EINVAL;
-    left.tv_sec = req->tv_sec - now.tv_sec;
-    left.tv_nsec = req->tv_nsec - now.tv_nsec;
-    if (left.tv_nsec < 0) {
-        left.tv_nsec += (long)NSEC_PER_SEC;
-        left.tv_sec--;
-    }
-    if (left.tv_sec < 0)
-        return 0; /* already past */
-    return sleep_relative(&left, NULL);
+    /* The same distance from now on system time, which sleeps count. */
+    at = ns_of(req->tv_sec, req->tv_nsec);
+    now_ns = ns_of(now.tv_sec, now.tv_nsec);
+    if (at > now_ns)
+        sleep_until(deadline_after(libos_time_ns(), at - now_ns));
+    return 0;
 }

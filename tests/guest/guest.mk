@@ -10,7 +10,7 @@
 # go here, and each such file is added to GUEST_TESTS, so that `make` and
 # `make check` build them. Keep this block above the rules that use
 # GUEST_TESTS.
-GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console redzone devices ioports
+GUEST_TEST_PROGRAMS := npf ud sse hypercalls misbehave timer domctl weights grant vcpus cycles evtchn upcall memory hostile pin syscalls migrate console redzone devices ioports threads
 $(foreach t,$(GUEST_TEST_PROGRAMS),$(eval $(call guest_app,$(t),tests/guest/$(t)/$(t).c)))
 
 # Programs that install their own IDT take interrupts on the stack they

@@ -72,6 +72,18 @@ $(BUILD)/tests/unit/test_vmx: $(BUILD)/host/tests/unit/test_vmx.o $(VMX_UNIT_OBJ
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# The deadline queues of the library OS.s scheduler
+# (guest-libos/kernel/timerq.c), built for the host unchanged.
+TIMERQ_UNIT_OBJS := $(BUILD)/host/guest-libos/kernel/timerq.o
+UNIT_TESTS += $(BUILD)/tests/unit/test_timerq
+.SECONDARY: $(TIMERQ_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_timerq.o: UNIT_CFLAGS += -Iguest-libos/kernel
+
+$(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(TIMERQ_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 # The library OS's pure parts (guest-libos/kernel/NAME.c), built for the
 # host: test_NAME links that file alone, with libfdt.
 LIBOS_UNIT_NAMES := start_info

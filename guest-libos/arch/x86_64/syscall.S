@@ -11,7 +11,11 @@
  * The Linux ABI says a system call preserves every register but RAX, RCX
  * and R11 -- including the SSE state, which compiled C in the library OS
  * may use -- so the caller-saved argument registers and the FXSAVE area
- * are kept across the call.
+ * are kept across the call. The callee-saved registers are pushed too, so
+ * that the frame is a complete picture of the caller (struct
+ * syscall_frame in kernel/thread.h), and its address goes to the vCPU's
+ * %gs:PERCPU_SYSCALL_FRAME: clone copies it for the new thread, which
+ * then leaves through libos_syscall_return as if it had made the call.
  *
  * Each entry first brings this vCPU's TLB up to date with the page tables
  * (paging_sync: another vCPU may have changed them, and there are no IPIs
@@ -20,11 +24,34 @@
 
 #define RED_ZONE 128
 #define FXSAVE_SIZE 512
+#define PERCPU_SYSCALL_FRAME 8 /* struct percpu, kernel/thread.h */
+#define PERCPU_EXIT_STACK 24
+#define SYS_exit 60
+#define MSR_FS_BASE 0xc0000100
 
     .text
     .globl libos_syscall_entry
     .type libos_syscall_entry, @function
 libos_syscall_entry:
+    /* A thread's exit never returns, and its stack and thread control
+     * block may be gone already (musl's detached threads unmap both
+     * first): where the vCPU has an exit stack, the call runs there, on
+     * the boot TCB (whose canary is the same). Any register is free. */
+    cmp $SYS_exit, %eax
+    jne 1f
+    mov %gs:PERCPU_EXIT_STACK, %rcx
+    test %rcx, %rcx
+    jz 1f
+    mov %rcx, %rsp
+    mov %rdi, %r12                  /* the exit code */
+    mov $libos_tcb, %eax
+    xor %edx, %edx
+    mov $MSR_FS_BASE, %ecx
+    wrmsr
+    mov %r12, %rdi
+    xor %ebp, %ebp
+    call thread_exit
+1:
     /* Code compiled for user space keeps live data in the 128 bytes
      * under RSP; step over them before pushing anything. */
     lea -RED_ZONE(%rsp), %rsp
@@ -40,18 +67,25 @@ libos_syscall_entry:
     push %rdx
     push %r10
     push %r8
-    push %r9                        /* six pushes: still 16-byte aligned */
+    push %r9
+    push %rbx
+    push %r12
+    push %r13
+    push %r14
+    push %r15
+    push %rbp                       /* twelve pushes: still 16-byte aligned */
+    mov %rsp, %gs:PERCPU_SYSCALL_FRAME
     push %rax
     push %rax
     call paging_sync
     pop %rax
     pop %rax
-    mov 0(%rsp), %r9                /* the arguments, as saved above */
-    mov 8(%rsp), %r8
-    mov 16(%rsp), %r10
-    mov 24(%rsp), %rdx
-    mov 32(%rsp), %rsi
-    mov 40(%rsp), %rdi
+    mov 48(%rsp), %r9               /* the arguments, as saved above */
+    mov 56(%rsp), %r8
+    mov 64(%rsp), %r10
+    mov 72(%rsp), %rdx
+    mov 80(%rsp), %rsi
+    mov 88(%rsp), %rdi
 
     /* System call registers (rax; rdi rsi rdx r10 r8 r9) to the C ABI
      * (rdi; rsi rdx rcx r8 r9, then the stack for the seventh). */
@@ -66,6 +100,14 @@ libos_syscall_entry:
     call libos_syscall
     add $16, %rsp
 
+    .globl libos_syscall_return
+libos_syscall_return:               /* rsp: the frame; rax: the result */
+    pop %rbp
+    pop %r15
+    pop %r14
+    pop %r13
+    pop %r12
+    pop %rbx
     pop %r9
     pop %r8
     pop %r10

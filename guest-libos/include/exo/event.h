@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Event channels for applications (public/event.h has the hypervisor's
- * side). The library OS keeps upcalls masked, as it takes no interrupts: a
- * domain waits for a port by looking at the shared-info bitmaps and sleeping
- * in HV_SCHED_block, which returns as soon as any event is pending. Every
- * function returns 0 or a negative HV_Exxx; ports are numbers in
- * [1, HV_EVTCHN_PORTS).
+ * side). A port may have a handler, which the library OS calls when the
+ * port is pending and not masked: from its idle loop (after HV_SCHED_block
+ * returns), whenever it schedules threads on vCPU 0, and from the upcall
+ * interrupt where upcalls are enabled. Or threads may wait for it, blocked
+ * while other threads run. Or the application may poll it. New ports
+ * notify vCPU 0, where the threads are. Every function returns 0 or a
+ * negative HV_Exxx; ports are numbers in [1, HV_EVTCHN_PORTS).
  */
 #ifndef EXO_EVENT_H
 #define EXO_EVENT_H
@@ -32,8 +34,27 @@ int event_bind_vcpu(uint32_t port, uint32_t vcpu);
 
 /* 1 if port was pending (and clear it), else 0. */
 int event_test_and_clear(uint32_t port);
-/* Sleep until port is pending, then clear it. For vCPU 0 and ports that
- * notify it (as new ports do). Returns 0 or -HV_EINVAL. */
+/* Set port's mask bit: its events stay pending, undelivered, until
+ * event_unmask. */
+int event_mask(uint32_t port);
+
+/* Block the calling thread until port is pending, then clear it. Other
+ * threads run meanwhile; when none can, the vCPU sleeps in the hypervisor.
+ * On a secondary vCPU (for ports bound to it) the vCPU itself sleeps.
+ * A port with a handler never wakes a waiter: its handler takes the event.
+ * Returns 0 or -HV_EINVAL. */
 int event_wait(uint32_t port);
+
+/*
+ * fn(port, arg) is called for every event on port, the port cleared
+ * first; NULL removes the handler. Handlers run with interrupts off, in
+ * interrupt context or the scheduler's, on the vCPU the port notifies:
+ * they must not block (no futex wait, sleep or event_wait: that is a
+ * crash), but may send events and wake threads with FUTEX_WAKE (not
+ * through musl's pthread functions, which take locks). -HV_EBUSY if
+ * port has a handler already, -HV_EINVAL for a bad port.
+ */
+typedef void (*event_handler_t)(uint32_t port, void *arg);
+int event_bind_handler(uint32_t port, event_handler_t fn, void *arg);
 
 #endif

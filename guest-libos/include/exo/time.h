@@ -11,7 +11,9 @@ uint64_t libos_time_ns(void);
 /* Seconds since the Unix epoch, and the nanoseconds within that second. */
 void libos_wallclock(uint64_t *sec, uint32_t *nsec);
 
-/* Sleep at least ns nanoseconds, giving the CPU away meanwhile. */
+/* Sleep at least ns nanoseconds: the calling thread blocks while others
+ * run (on a secondary vCPU, the vCPU sleeps). While threads sleep, the
+ * library OS owns the vCPU's one-shot timer (HV_SCHED_set_timer). */
 void libos_sleep_ns(uint64_t ns);
 
 #endif
