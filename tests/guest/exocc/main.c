@@ -73,6 +73,14 @@ int main(int argc, char **argv)
     printf("exocc: /etc/motd: %s", motd ? motd : "(cannot be read)\n");
     check(motd && !strcmp(motd, "the file tree is in the image\n"), "a file of the tree, by fopen");
 
+    uint64_t sum = 0;
+    long joined = threaded_sum(8, 100000, &sum);
+    printf("exocc: 8 threads summed %ld values to %llu\n", joined, (unsigned long long)sum);
+    check(joined == 100000, "pthreads over a malloc'd array, sum checked, joins");
+    check(relay_race(12) == 13, "a relay of 12 threads through a condition variable");
+    long ms = slept_ms(20);
+    check(ms >= 20 && ms < 1000, "nanosleep of 20 ms on the monotonic clock");
+
     printf("exocc: %s %d checks passed\n", failures ? "not all" : "all", checks);
     return failures ? 1 : 0;
 }
