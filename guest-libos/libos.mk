@@ -14,7 +14,7 @@ LIBOS_SRCS := guest-libos/arch/x86_64/entry.S guest-libos/arch/x86_64/syscall.S 
 	guest-libos/kernel/file.c guest-libos/kernel/path.c guest-libos/kernel/tar.c \
 	guest-libos/kernel/poll.c \
 	guest-libos/arch/x86_64/trap.S guest-libos/kernel/trap.c \
-	guest-libos/kernel/paging.c guest-libos/kernel/crash.c \
+	guest-libos/kernel/paging.c guest-libos/kernel/crash.c guest-libos/kernel/page_run.c \
 	guest-libos/kernel/thread.c guest-libos/kernel/sched.c guest-libos/kernel/futex.c \
 	guest-libos/kernel/timerq.c guest-libos/arch/x86_64/switch.S
 LIBOS_OBJS := $(patsubst %,$(BUILD)/libos/%.o,$(basename $(LIBOS_SRCS)))

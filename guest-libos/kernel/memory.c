@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "page_run.h"
 #include "private.h"
 
 #undef PAGE_SIZE /* musl's limits.h has one, not unsigned long */
@@ -40,8 +41,7 @@ static uintptr_t brk_start, brk_current, brk_limit;
 static uintptr_t image_start; /* the first page of the image */
 static uintptr_t pages_start;     /* first page the bitmap describes */
 static unsigned long nr_pages;    /* pages after pages_start */
-static uint64_t *page_bitmap;     /* bit set: page in use */
-static unsigned long next_search; /* next fit: where the last run ended */
+static struct page_runs runs;     /* which of them are in use (page_run.c) */
 static int lock;
 
 static void memory_lock(void)
@@ -53,21 +53,6 @@ static void memory_lock(void)
 static void memory_unlock(void)
 {
     __atomic_store_n(&lock, 0, __ATOMIC_RELEASE);
-}
-
-static int page_used(unsigned long i)
-{
-    return (page_bitmap[i / 64] >> (i % 64)) & 1;
-}
-
-static void mark(unsigned long first, unsigned long count, int used)
-{
-    for (unsigned long i = first; i < first + count; i++) {
-        if (used)
-            page_bitmap[i / 64] |= 1ull << (i % 64);
-        else
-            page_bitmap[i / 64] &= ~(1ull << (i % 64));
-    }
 }
 
 void memory_init(uint64_t memory_size)
@@ -86,45 +71,15 @@ void memory_init(uint64_t memory_size)
 
     /* The bitmap takes the first pages after the heap's region, then the
      * page tables; the bitmap describes the pages after both. */
-    page_bitmap = (uint64_t *)brk_limit;
     bitmap_pages = PAGE_ALIGN_UP(((end - brk_limit) / PAGE_SIZE + 63) / 64 * 8) / PAGE_SIZE;
-    memset(page_bitmap, 0, bitmap_pages * PAGE_SIZE);
     tables = (void *)(brk_limit + bitmap_pages * PAGE_SIZE);
     memset(tables, 0, table_pages * PAGE_SIZE);
     pages_start = brk_limit + (bitmap_pages + table_pages) * PAGE_SIZE;
     nr_pages = (end - pages_start) / PAGE_SIZE;
-    next_search = 0;
+    page_runs_init(&runs, (uint64_t *)brk_limit, nr_pages);
 
     paging_init(tables, memory_size);
     paging_protect(pages_start, end, PROT_NONE);
-}
-
-/* A run of count free pages, marked used; returns its first index or -1. */
-static long find_run(unsigned long count)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        unsigned long i = pass ? 0 : next_search, run = 0;
-        unsigned long end = pass ? next_search + count : nr_pages;
-
-        if (end > nr_pages)
-            end = nr_pages;
-        for (; i < end; i++) {
-            /* Skip whole used words quickly. */
-            if (run == 0 && i % 64 == 0 && page_bitmap[i / 64] == ~0ull && i + 64 <= end) {
-                i += 63;
-                continue;
-            }
-            run = page_used(i) ? 0 : run + 1;
-            if (run == count) {
-                unsigned long first = i + 1 - count;
-
-                mark(first, count, 1);
-                next_search = i + 1;
-                return (long)first;
-            }
-        }
-    }
-    return -1;
 }
 
 void *memory_alloc_pages(unsigned long count)
@@ -133,7 +88,7 @@ void *memory_alloc_pages(unsigned long count)
     uintptr_t p;
 
     memory_lock();
-    first = find_run(count);
+    first = page_runs_alloc(&runs, count);
     memory_unlock();
     if (first < 0)
         return NULL;
@@ -163,7 +118,7 @@ SYSCALL_HANDLER(mmap)
         return -EINVAL;
     count = PAGE_ALIGN_UP(len) / PAGE_SIZE;
     memory_lock();
-    first = find_run(count);
+    first = page_runs_alloc(&runs, count);
     memory_unlock();
     if (first < 0)
         return -ENOMEM;
@@ -203,7 +158,7 @@ SYSCALL_HANDLER(munmap)
     /* Unmapped before they are free: no other thread gets them while
      * this one's old protection still holds. */
     paging_protect((uintptr_t)a[0], (uintptr_t)a[0] + count * PAGE_SIZE, PROT_NONE);
-    mark(first, count, 0);
+    page_runs_mark(&runs, first, count, 0);
     memory_unlock();
     return 0;
 }
@@ -232,7 +187,7 @@ SYSCALL_HANDLER(mprotect)
     if (start >= pages_start) {
         ok = end <= pages_start + nr_pages * PAGE_SIZE;
         for (uintptr_t p = start; ok && p < end; p += PAGE_SIZE)
-            ok = page_used((p - pages_start) / PAGE_SIZE);
+            ok = page_runs_used(&runs, (p - pages_start) / PAGE_SIZE);
     } else {
         ok = start >= image_start && end <= PAGE_ALIGN_UP(brk_current);
     }

@@ -86,7 +86,7 @@ $(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(TIMERQ
 
 # The library OS's pure parts (guest-libos/kernel/NAME.c), built for the
 # host: test_NAME links that file alone, with libfdt.
-LIBOS_UNIT_NAMES := start_info
+LIBOS_UNIT_NAMES := start_info page_run
 UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES))
 .SECONDARY: $(patsubst %,$(BUILD)/host/guest-libos/kernel/%.o,$(LIBOS_UNIT_NAMES))
 
