@@ -17,7 +17,7 @@
 #include "start_info.h"
 #include "thread.h"
 
-#define MAX_ARGS 32
+#define MAX_WORDS 128 /* command-line words: arguments and environment together */
 
 /* Where the stack protector's canary lives in a thread control block. */
 #define TCB_CANARY_OFFSET 0x28
@@ -57,43 +57,78 @@ static int hypervisor_present(void)
     return 1;
 }
 
-static int split_args(char *s, char **argv)
+/* Split s at spaces, in place, into at most max words; says so if more. */
+static int split_words(char *s, char **words, int max)
 {
-    int argc = 0;
+    int n = 0;
 
-    while (*s && argc < MAX_ARGS) {
+    while (*s) {
         while (*s == ' ')
             *s++ = '\0';
         if (!*s)
             break;
-        argv[argc++] = s;
+        if (n == max) {
+            libos_log("libos: command line: more than %d words; the rest are dropped\n", max);
+            break;
+        }
+        words[n++] = s;
         while (*s && *s != ' ')
             s++;
     }
-    argv[argc] = NULL;
-    return argc;
+    return n;
+}
+
+/* NAME=VALUE, NAME a C identifier: an environment entry. */
+static int is_assignment(const char *w)
+{
+    const char *p = w;
+
+    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+        return 0;
+    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+           *p == '_')
+        p++;
+    return *p == '=';
 }
 
 /*
  * What a Linux kernel puts on a new process's stack after argc: argv, a
- * NULL, the environment (empty), a NULL, and the auxiliary vector, which
+ * NULL, the environment (the NAME=VALUE words before a "--" on the command
+ * line, if it has one), a NULL, and the auxiliary vector, which
  * tells musl the page size, where the program headers are (its static TLS
  * set-up reads PT_TLS from them) and 16 random bytes, whose first eight
  * become the canary.
  */
 enum { AUX_PAIRS = 8 };
-static char *start_vector[MAX_ARGS + 1 + 1 + 2 * AUX_PAIRS];
+static char *start_vector[MAX_WORDS + 2 + 2 * AUX_PAIRS];
+static char *words[MAX_WORDS];
 static uint8_t at_random[16];
 
 static char **build_start_vector(int *argc)
 {
-    char **argv = start_vector;
+    char **argv = start_vector, **envp;
+    int n = split_words(boot_info.cmdline, words, MAX_WORDS), dash = n, envc = 0;
     unsigned long *aux;
     uint64_t canary;
 
-    *argc = split_args(boot_info.cmdline, argv);
-    argv[*argc + 1] = NULL; /* the environment */
-    aux = (unsigned long *)&argv[*argc + 2];
+    /* "NAME=VALUE ... -- args": before a "--", assignments are the
+     * environment; without one, every word is an argument. */
+    for (int i = 0; i < n; i++)
+        if (!strcmp(words[i], "--")) {
+            dash = i;
+            break;
+        }
+    *argc = 0;
+    for (int i = 0; i < n; i++)
+        if (i > dash || (i < dash && (dash == n || !is_assignment(words[i]))))
+            argv[(*argc)++] = words[i];
+    argv[*argc] = NULL;
+    envp = &argv[*argc + 1];
+    for (int i = 0; i < dash && dash < n; i++)
+        if (is_assignment(words[i]))
+            envp[envc++] = words[i];
+    envp[envc] = NULL;
+    aux = (unsigned long *)&envp[envc + 1];
 
     /*
      * musl takes the canary from AT_RANDOM (with its second byte zeroed);

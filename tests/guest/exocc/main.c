@@ -73,6 +73,10 @@ int main(int argc, char **argv)
     printf("exocc: /etc/motd: %s", motd ? motd : "(cannot be read)\n");
     check(motd && !strcmp(motd, "the file tree is in the image\n"), "a file of the tree, by fopen");
 
+    const char *mode = getenv("EXO_MODE");
+    printf("exocc: EXO_MODE=%s\n", mode ? mode : "(unset)");
+    check(mode && !strcmp(mode, "fast") && !getenv("--"), "the environment from the command line");
+
     uint64_t sum = 0;
     long joined = threaded_sum(8, 100000, &sum);
     printf("exocc: 8 threads summed %ld values to %llu\n", joined, (unsigned long long)sum);
