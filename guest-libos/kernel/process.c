@@ -49,10 +49,13 @@ void libos_shutdown(unsigned int reason, int code)
         __asm__ volatile("hlt");
 }
 
+/* The library OS gives up (stack smashing, no memory to start with...):
+ * as abort() would, SIGABRT's number is the crash code, so that 0 still
+ * means only "killed by the hypervisor". */
 void libos_crash(const char *msg)
 {
     libos_log("libos: %s\n", msg);
-    libos_shutdown(HV_SHUTDOWN_crash, 0);
+    libos_shutdown(HV_SHUTDOWN_crash, SIGABRT);
 }
 
 /* Code built with the stack protector lands here when a canary was

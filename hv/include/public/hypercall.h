@@ -118,7 +118,8 @@ _Static_assert(sizeof(struct hv_memop_info) == 16, "memop info layout");
 #define HV_SHUTDOWN_crash 2    /* crashed; also used when the hypervisor kills it */
 /* A crash's code, by convention (the library OS follows it): the number of
  * the Linux signal the fault would raise (11 SIGSEGV, 4 SIGILL, 8 SIGFPE,
- * 6 SIGABRT, 7 SIGBUS, 5 SIGTRAP), or 0 when the hypervisor killed it. */
+ * 6 SIGABRT, 7 SIGBUS, 5 SIGTRAP; 6 also when the library OS itself gives
+ * up), or 0 when the hypervisor killed it. */
 #define HV_SHUTDOWN_MAX 2
 
 /*

@@ -19,6 +19,7 @@
  *              thread stack, as musl makes them
  *   vcpu       recurse on vCPU 1 until its stack runs into    SIGSEGV
  *              its guard (its own IDT, TSS and IST stacks)
+ *   smash      overrun a local array: the stack protector     SIGABRT
  */
 #include <assert.h>
 #include <errno.h>
@@ -179,6 +180,16 @@ static void crash_on_vcpu_1(void)
         hv_sched_op(HV_SCHED_yield, 0, 0);
 }
 
+/* Writes past buf by n bytes; n comes from the command line, so the
+ * compiler cannot see the overrun, but the stack protector's canary does. */
+static __attribute__((noinline, noclone)) void overrun(size_t n)
+{
+    char buf[16];
+
+    memset(buf, 'x', sizeof(buf) + n);
+    __asm__ volatile("" ::"r"(buf) : "memory");
+}
+
 int main(int argc, char **argv)
 {
     const char *kind = argc > 1 ? argv[1] : "";
@@ -210,6 +221,8 @@ int main(int argc, char **argv)
         thread_stack_guard();
     else if (!strcmp(kind, "vcpu"))
         crash_on_vcpu_1();
+    else if (!strcmp(kind, "smash"))
+        overrun((size_t)argc * 16);
     else
         printf("crash: unknown kind '%s'\n", kind);
     printf("crash: FAIL: '%s' did not crash\n", kind);
