@@ -83,3 +83,29 @@ fuzz: $(BUILD)/fuzz/hypercalls
 	$(BUILD)/fuzz/hypercalls -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -print_final_stats=1 \
 		-dict=tests/fuzz/hypercalls.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		$(BUILD)/fuzz/corpus/hypercalls
+
+# make fuzz-coverage: line and branch coverage of hv/common by the
+# hypercall fuzzer's corpus (what make fuzz learned, else the seeds),
+# from a build of the same harness with clang's source-based coverage in
+# place of the sanitizers. The report lands in $(BUILD)/fuzz-cov/report.txt.
+FUZZ_COV_FLAGS := -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_OBJS := $(patsubst $(BUILD)/fuzz/obj/%,$(BUILD)/fuzz-cov/obj/%,$(FUZZ_HYPERCALLS_OBJS))
+.SECONDARY: $(FUZZ_COV_OBJS)
+$(BUILD)/fuzz-cov/obj/%.o: %.c
+	$(call msg,FUZZCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) -std=gnu11 -O1 -g $(FUZZ_COV_FLAGS) -MMD -MP $(WARNINGS) -Ihv/include \
+		-Itests/unit -I$(FDT_INCLUDE) -c $< -o $@
+$(BUILD)/fuzz-cov/hypercalls: $(FUZZ_COV_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZCC) $(FUZZ_COV_FLAGS) -o $@ $^ -lfdt
+
+.PHONY: fuzz-coverage
+fuzz-coverage: $(BUILD)/fuzz-cov/hypercalls | $(FDT_INCLUDE)/libfdt.h
+	$(Q)rm -f $(BUILD)/fuzz-cov/*.profraw
+	$(Q)corpus=$(BUILD)/fuzz/corpus/hypercalls; [ -d $$corpus ] || corpus=tests/fuzz/corpus/hypercalls; \
+		echo "fuzz-coverage: replaying $$(ls $$corpus | wc -l) inputs from $$corpus"; \
+		LLVM_PROFILE_FILE=$(BUILD)/fuzz-cov/run.profraw $< -runs=0 $$corpus >/dev/null 2>&1
+	$(Q)llvm-profdata merge -sparse $(BUILD)/fuzz-cov/run.profraw -o $(BUILD)/fuzz-cov/run.profdata
+	$(Q)llvm-cov report $< -instr-profile=$(BUILD)/fuzz-cov/run.profdata \
+		$(addprefix hv/common/,$(addsuffix .c,$(CORE_COMMON))) | tee $(BUILD)/fuzz-cov/report.txt
