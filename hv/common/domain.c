@@ -313,14 +313,14 @@ static bool busy(const struct domain *d)
  * back: 32 blocks are 64 MiB, well under a millisecond of work. */
 #define DESTROY_MAPPINGS_PER_STEP 32
 
-static unsigned int nr_dying;
+unsigned int domain_nr_dying;
 
 void domain_destroy_start(struct domain *d)
 {
     if (d->state == DOMAIN_DYING)
         return; /* already on its way */
     set_state(d, DOMAIN_DYING);
-    nr_dying++;
+    domain_nr_dying++;
     console_guest_flush(d);
     /* Close its event channels first: peers see their ends closed at
      * once, and nothing can bind to the domain any more. */
@@ -357,7 +357,7 @@ int domain_destroy_step(struct domain *d)
     set_state(d, DOMAIN_DEAD);
     domain_table[d->id] = NULL;
     nr_domains--;
-    nr_dying--;
+    domain_nr_dying--;
     heap_free_page(d);
     return 0;
 }
@@ -374,7 +374,7 @@ bool domain_reap(void)
 {
     bool left = false;
 
-    for (unsigned int i = 0; nr_dying && i < DOMAIN_MAX; i++) {
+    for (unsigned int i = 0; domain_nr_dying && i < DOMAIN_MAX; i++) {
         struct domain *d = domain_table[i];
 
         if (d && d->state == DOMAIN_DYING && domain_destroy_step(d) == -HV_ERESTART)

@@ -289,7 +289,7 @@ static void schedule_once(unsigned int cpu)
 
     sched_now[cpu] = 0;
     timers_fire(now);
-    reaping = domain_reap();
+    reaping = domain_reap_pending() && domain_reap();
     /* CPU 0 owns the serial line: one look per pass costs one port read,
      * taken only while someone listens (what comes before waits in the
      * UART, whose full FIFO holds the sender back). */
@@ -355,9 +355,27 @@ static void schedule_once(unsigned int cpu)
         }
         if (v->state != VCPU_RUNNABLE || rq->head != v || now >= slice_end ||
             next_timer() <= now) {
-            if (quick)
+            struct vcpu *w = rq->head;
+
+            if (!quick)
+                return;
+            /* v blocked or yielded (the event it sent woke w, say) and the
+             * next in line can run at once: switch to it here, without the
+             * pass that would find nothing to fire, reap or read and pick
+             * the same head. */
+            if (!w || w->busy || w->budget_ns <= 0 || !w->time_published ||
+                next_timer() <= now || domain_reap_pending() ||
+                (cpu == 0 && console_input_wanted())) {
                 sched_now[cpu] = now;
-            return;
+                return;
+            }
+            v = w;
+            d = v->domain;
+            slice_end = now + (uint64_t)v->budget_ns;
+            armed = MIN(next_timer(), slice_end);
+            armed_for[cpu] = armed;
+            timer_arm(cpu, armed, now);
+            continue;
         }
         if (next_timer() < armed) {
             armed = next_timer();

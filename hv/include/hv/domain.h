@@ -199,6 +199,12 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_destroy_start(struct domain *d);
 int domain_destroy_step(struct domain *d);
 bool domain_reap(void);
+/* Dying domains not freed yet (domain_reap has work), read on hot paths. */
+extern unsigned int domain_nr_dying;
+static inline bool domain_reap_pending(void)
+{
+    return domain_nr_dying != 0;
+}
 void domain_destroy(struct domain *d);
 
 /* Is a vCPU of any domain busy on a CPU? */
