@@ -83,7 +83,7 @@ static bool can_wake(const struct evtchn *chn)
 
 /* Ports bound to each VIRQ, over all domains: whether anyone listens is
  * asked on every scheduling pass (console input), so it is counted. */
-static unsigned int virq_bound_ports[HV_VIRQ_COUNT];
+unsigned int virq_bound_ports[HV_VIRQ_COUNT];
 
 static bool virq_per_vcpu(unsigned int virq)
 {
@@ -538,11 +538,6 @@ int event_close_pirq(struct domain *d, uint64_t port)
         return -HV_EINVAL;
     port_close(d, (unsigned int)port);
     return 0;
-}
-
-bool event_virq_bound_anywhere(unsigned int virq)
-{
-    return virq < HV_VIRQ_COUNT && virq_bound_ports[virq] != 0;
 }
 
 bool event_virq_bound(const struct domain *d, unsigned int virq)

@@ -45,8 +45,14 @@ int event_close_pirq(struct domain *d, uint64_t port) __must_check;
 
 /* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
 bool event_virq_bound(const struct domain *d, unsigned int virq);
-/* Whether any domain has bound virq; O(1). */
-bool event_virq_bound_anywhere(unsigned int virq);
+/* Ports bound to each VIRQ, all domains together (event.c). */
+extern unsigned int virq_bound_ports[HV_VIRQ_COUNT];
+
+/* Whether any domain has bound virq; O(1), asked on every scheduling pass. */
+static inline bool event_virq_bound_anywhere(unsigned int virq)
+{
+    return virq < HV_VIRQ_COUNT && virq_bound_ports[virq] != 0;
+}
 
 /* Whether an event channel could ever wake v: a port that notifies v is
  * unbound, interdomain or bound to a VIRQ. */
