@@ -347,7 +347,10 @@ static void schedule_once(unsigned int cpu)
         /* Exits that take no time to handle here: now stays current. */
         quick = exit.reason == EXIT_INTERRUPT ||
                 (exit.reason == EXIT_HYPERCALL && v->hypercall_done);
-        vcpu_handle_exit(v, &exit);
+        if (exit.reason == EXIT_HYPERCALL && v->hypercall_done)
+            v->hypercall_done = false; /* dispatched on the short way already */
+        else
+            vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;
             domain_stopped(d); /* may destroy it: v may be gone */
