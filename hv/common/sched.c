@@ -111,6 +111,18 @@ static void take_off(struct vcpu *v, enum vcpu_state state)
 
 void vcpu_block(struct vcpu *v)
 {
+    struct run_queue *rq = &run_queues[v->processor];
+
+    /* Only v blocks itself, from the exit its CPU is handling: it is in
+     * guest mode nowhere (no kick), and the running one is the head. */
+    if (rq->head == v) {
+        rq->head = v->run_next;
+        if (rq->tail == v)
+            rq->tail = NULL;
+        v->run_next = NULL;
+        v->state = VCPU_BLOCKED;
+        return;
+    }
     take_off(v, VCPU_BLOCKED);
 }
 
