@@ -252,8 +252,8 @@ static void timer_arm(unsigned int cpu, uint64_t deadline, uint64_t now)
     arch_timer_set(deadline);
 }
 
-bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
-                           int64_t *result)
+struct hypercall_outcome vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr,
+                                               const uint64_t args[6])
 {
     struct domain *d = v->domain;
     bool direct;
@@ -262,7 +262,7 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
     hv_lock();
     if (v->state != VCPU_RUNNING || d->state != DOMAIN_RUNNING) {
         hv_unlock();
-        return false; /* something happened to it meanwhile */
+        return (struct hypercall_outcome){false, 0}; /* something happened to it meanwhile */
     }
     ret = hypercall_dispatch(v, nr, args);
     direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
@@ -270,8 +270,8 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
              next_timer() >= armed_for[cpu];
     if (direct) {
         hv_unlock();
-        *result = ret; /* the back end completes it, cheaper than a hook */
-        return true;
+        /* The back end completes it, cheaper than a hook. */
+        return (struct hypercall_outcome){true, ret};
     }
     /* -HV_ERESTART: not completed, so the guest executes it again. */
     if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && ret != -HV_ERESTART)
@@ -279,7 +279,7 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
     hv_unlock();
     /* Handled: the long way must not dispatch it again. */
     v->hypercall_done = true;
-    return false;
+    return (struct hypercall_outcome){false, 0};
 }
 
 /* The time at which schedule_once() last returned on each CPU, if it had
