@@ -555,12 +555,6 @@ bool event_vcpu_can_wake(const struct vcpu *v)
     return v->domain->evtchn && v->domain->evtchn->wakers[v->id];
 }
 
-bool event_vcpu_pending(const struct vcpu *v)
-{
-    return __atomic_load_n(&v->domain->shared_info->vcpu[v->id].upcall_pending,
-                           __ATOMIC_SEQ_CST);
-}
-
 void event_domain_stats(const struct domain *d, struct event_stats *out)
 {
     const struct evtchn_domain *ed = d->evtchn;

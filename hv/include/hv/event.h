@@ -60,7 +60,11 @@ bool event_vcpu_can_wake(const struct vcpu *v);
 
 /* Whether v has an event pending (its upcall_pending flag), masked or not.
  * Read from the guest's page: use it only to decide whether v may sleep. */
-bool event_vcpu_pending(const struct vcpu *v);
+static inline bool event_vcpu_pending(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->domain->shared_info->vcpu[v->id].upcall_pending,
+                           __ATOMIC_SEQ_CST);
+}
 
 /* Whether v should get an upcall now: an event is pending and v has not
  * masked upcalls. The vCPU back ends ask before entering the guest. */
