@@ -23,15 +23,10 @@
 
 #define BLOCK_ORDER 9 /* populate with 2 MiB blocks: 2 MiB p2m leaves */
 
-static struct domain *domain_table[DOMAIN_MAX];
+struct domain *domain_table[DOMAIN_MAX];
 static unsigned int nr_domains;
 
 BUILD_BUG_ON(ARRAY_SIZE(((struct domain *)0)->vcpu) != HV_MAX_VCPUS);
-
-struct domain *domain_lookup(uint32_t id)
-{
-    return id < DOMAIN_MAX ? domain_table[id] : NULL;
-}
 
 unsigned int domain_count(void)
 {
