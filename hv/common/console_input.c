@@ -105,10 +105,3 @@ uint64_t console_input_period(void)
     return line_busy ? CONSOLE_POLL_BUSY_NS : CONSOLE_POLL_NS;
 }
 
-bool console_input_wanted(void)
-{
-    /* Someone waiting for input, whoever has the focus: it may be given
-     * to them. Asked on every scheduling pass, so one counter, not a walk
-     * of the domains (a stopped domain's binding counts until it goes). */
-    return event_virq_bound_anywhere(HV_VIRQ_CONSOLE);
-}

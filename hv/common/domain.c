@@ -23,15 +23,10 @@
 
 #define BLOCK_ORDER 9 /* populate with 2 MiB blocks: 2 MiB p2m leaves */
 
-static struct domain *domain_table[DOMAIN_MAX];
+struct domain *domain_table[DOMAIN_MAX];
 static unsigned int nr_domains;
 
 BUILD_BUG_ON(ARRAY_SIZE(((struct domain *)0)->vcpu) != HV_MAX_VCPUS);
-
-struct domain *domain_lookup(uint32_t id)
-{
-    return id < DOMAIN_MAX ? domain_table[id] : NULL;
-}
 
 unsigned int domain_count(void)
 {
@@ -313,14 +308,14 @@ static bool busy(const struct domain *d)
  * back: 32 blocks are 64 MiB, well under a millisecond of work. */
 #define DESTROY_MAPPINGS_PER_STEP 32
 
-static unsigned int nr_dying;
+unsigned int domain_nr_dying;
 
 void domain_destroy_start(struct domain *d)
 {
     if (d->state == DOMAIN_DYING)
         return; /* already on its way */
     set_state(d, DOMAIN_DYING);
-    nr_dying++;
+    domain_nr_dying++;
     console_guest_flush(d);
     /* Close its event channels first: peers see their ends closed at
      * once, and nothing can bind to the domain any more. */
@@ -357,7 +352,7 @@ int domain_destroy_step(struct domain *d)
     set_state(d, DOMAIN_DEAD);
     domain_table[d->id] = NULL;
     nr_domains--;
-    nr_dying--;
+    domain_nr_dying--;
     heap_free_page(d);
     return 0;
 }
@@ -374,7 +369,7 @@ bool domain_reap(void)
 {
     bool left = false;
 
-    for (unsigned int i = 0; nr_dying && i < DOMAIN_MAX; i++) {
+    for (unsigned int i = 0; domain_nr_dying && i < DOMAIN_MAX; i++) {
         struct domain *d = domain_table[i];
 
         if (d && d->state == DOMAIN_DYING && domain_destroy_step(d) == -HV_ERESTART)

@@ -83,7 +83,7 @@ static bool can_wake(const struct evtchn *chn)
 
 /* Ports bound to each VIRQ, over all domains: whether anyone listens is
  * asked on every scheduling pass (console input), so it is counted. */
-static unsigned int virq_bound_ports[HV_VIRQ_COUNT];
+unsigned int virq_bound_ports[HV_VIRQ_COUNT];
 
 static bool virq_per_vcpu(unsigned int virq)
 {
@@ -540,11 +540,6 @@ int event_close_pirq(struct domain *d, uint64_t port)
     return 0;
 }
 
-bool event_virq_bound_anywhere(unsigned int virq)
-{
-    return virq < HV_VIRQ_COUNT && virq_bound_ports[virq] != 0;
-}
-
 bool event_virq_bound(const struct domain *d, unsigned int virq)
 {
     if (!d->evtchn || virq >= HV_VIRQ_COUNT)
@@ -558,12 +553,6 @@ bool event_virq_bound(const struct domain *d, unsigned int virq)
 bool event_vcpu_can_wake(const struct vcpu *v)
 {
     return v->domain->evtchn && v->domain->evtchn->wakers[v->id];
-}
-
-bool event_vcpu_pending(const struct vcpu *v)
-{
-    return __atomic_load_n(&v->domain->shared_info->vcpu[v->id].upcall_pending,
-                           __ATOMIC_SEQ_CST);
 }
 
 void event_domain_stats(const struct domain *d, struct event_stats *out)

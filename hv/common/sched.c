@@ -111,6 +111,18 @@ static void take_off(struct vcpu *v, enum vcpu_state state)
 
 void vcpu_block(struct vcpu *v)
 {
+    struct run_queue *rq = &run_queues[v->processor];
+
+    /* Only v blocks itself, from the exit its CPU is handling: it is in
+     * guest mode nowhere (no kick), and the running one is the head. */
+    if (rq->head == v) {
+        rq->head = v->run_next;
+        if (rq->tail == v)
+            rq->tail = NULL;
+        v->run_next = NULL;
+        v->state = VCPU_BLOCKED;
+        return;
+    }
     take_off(v, VCPU_BLOCKED);
 }
 
@@ -240,8 +252,8 @@ static void timer_arm(unsigned int cpu, uint64_t deadline, uint64_t now)
     arch_timer_set(deadline);
 }
 
-bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
-                           int64_t *result)
+struct hypercall_outcome vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr,
+                                               const uint64_t args[6])
 {
     struct domain *d = v->domain;
     bool direct;
@@ -250,7 +262,7 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
     hv_lock();
     if (v->state != VCPU_RUNNING || d->state != DOMAIN_RUNNING) {
         hv_unlock();
-        return false; /* something happened to it meanwhile */
+        return (struct hypercall_outcome){false, 0}; /* something happened to it meanwhile */
     }
     ret = hypercall_dispatch(v, nr, args);
     direct = ret != -HV_ERESTART && v->state == VCPU_RUNNING && d->state == DOMAIN_RUNNING &&
@@ -258,8 +270,8 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
              next_timer() >= armed_for[cpu];
     if (direct) {
         hv_unlock();
-        *result = ret; /* the back end completes it, cheaper than a hook */
-        return true;
+        /* The back end completes it, cheaper than a hook. */
+        return (struct hypercall_outcome){true, ret};
     }
     /* -HV_ERESTART: not completed, so the guest executes it again. */
     if ((d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED) && ret != -HV_ERESTART)
@@ -267,7 +279,7 @@ bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const 
     hv_unlock();
     /* Handled: the long way must not dispatch it again. */
     v->hypercall_done = true;
-    return false;
+    return (struct hypercall_outcome){false, 0};
 }
 
 /* The time at which schedule_once() last returned on each CPU, if it had
@@ -289,7 +301,7 @@ static void schedule_once(unsigned int cpu)
 
     sched_now[cpu] = 0;
     timers_fire(now);
-    reaping = domain_reap();
+    reaping = domain_reap_pending() && domain_reap();
     /* CPU 0 owns the serial line: one look per pass costs one port read,
      * taken only while someone listens (what comes before waits in the
      * UART, whose full FIFO holds the sender back). */
@@ -347,7 +359,10 @@ static void schedule_once(unsigned int cpu)
         /* Exits that take no time to handle here: now stays current. */
         quick = exit.reason == EXIT_INTERRUPT ||
                 (exit.reason == EXIT_HYPERCALL && v->hypercall_done);
-        vcpu_handle_exit(v, &exit);
+        if (exit.reason == EXIT_HYPERCALL && v->hypercall_done)
+            v->hypercall_done = false; /* dispatched on the short way already */
+        else
+            vcpu_handle_exit(v, &exit);
         if (d->state == DOMAIN_SHUTDOWN && !d->stop_reported) {
             d->stop_reported = true;
             domain_stopped(d); /* may destroy it: v may be gone */
@@ -355,9 +370,27 @@ static void schedule_once(unsigned int cpu)
         }
         if (v->state != VCPU_RUNNABLE || rq->head != v || now >= slice_end ||
             next_timer() <= now) {
-            if (quick)
+            struct vcpu *w = rq->head;
+
+            if (!quick)
+                return;
+            /* v blocked or yielded (the event it sent woke w, say) and the
+             * next in line can run at once: switch to it here, without the
+             * pass that would find nothing to fire, reap or read and pick
+             * the same head. */
+            if (!w || w->busy || w->budget_ns <= 0 || !w->time_published ||
+                next_timer() <= now || domain_reap_pending() ||
+                (cpu == 0 && console_input_wanted())) {
                 sched_now[cpu] = now;
-            return;
+                return;
+            }
+            v = w;
+            d = v->domain;
+            slice_end = now + (uint64_t)v->budget_ns;
+            armed = MIN(next_timer(), slice_end);
+            armed_for[cpu] = armed;
+            timer_arm(cpu, armed, now);
+            continue;
         }
         if (next_timer() < armed) {
             armed = next_timer();

@@ -138,28 +138,35 @@ void arch_vcpu_hypercall_return(struct vcpu *v, int64_t result)
 }
 
 /* Components XSAVE/XRSTOR may touch: what the policy offers, so the area
- * (one page) always has room, whatever the guest managed to enable. */
-static void fpu_save(struct vcpu *v)
+ * (one page) always has room, whatever the guest managed to enable.
+ * Returns what XCR0 holds (0 without XSAVE). */
+static inline uint64_t fpu_save(struct vcpu *v)
 {
     uint32_t lo = (uint32_t)cpu_features.xcr0, hi = (uint32_t)(cpu_features.xcr0 >> 32);
+    uint64_t live = 0;
 
     if (cpu_features.xsave) {
         /* The guest's XCR0 is live while it runs; XSETBV is intercepted,
          * but QEMU's emulation does not honour that intercept, so read the
          * register rather than trust the copy. */
-        v->arch->xcr0 = (xgetbv(0) & cpu_features.xcr0) | XCR0_X87;
+        live = xgetbv(0);
+        v->arch->xcr0 = (live & cpu_features.xcr0) | XCR0_X87;
         __asm__ volatile("xsave64 (%0)" ::"r"(v->arch->fpu), "a"(lo), "d"(hi) : "memory");
     } else {
         __asm__ volatile("fxsave64 (%0)" ::"r"(v->arch->fpu) : "memory");
     }
     /* Only now is the state in memory, for another CPU to load. */
     __atomic_store_n(&v->arch->fpu_cpu, -1, __ATOMIC_RELEASE);
+    return live;
 }
 
-static void fpu_restore(struct vcpu *v)
+/* live_xcr0: what XCR0 holds now, 0 if unknown; setting it to what it
+ * holds already is skipped (XSETBV is a serialising instruction). */
+static inline void fpu_restore(struct vcpu *v, uint64_t live_xcr0)
 {
     if (cpu_features.xsave) {
-        xsetbv(0, v->arch->xcr0);
+        if (v->arch->xcr0 != live_xcr0)
+            xsetbv(0, v->arch->xcr0);
         __asm__ volatile("xrstor64 (%0)" ::"r"(v->arch->fpu), "a"((uint32_t)cpu_features.xcr0),
                          "d"((uint32_t)(cpu_features.xcr0 >> 32))
                          : "memory");
@@ -173,6 +180,7 @@ void hvm_fpu_switch_slow(struct vcpu *v)
     /* The hypervisor never uses the FPU, so a vCPU's state can stay in the
      * registers across exits; it moves only when another vCPU runs. */
     struct percpu *cpu = this_cpu();
+    uint64_t live_xcr0 = 0;
     int held;
 
     /* A vCPU moved here from another CPU may have left its state in that
@@ -190,9 +198,9 @@ void hvm_fpu_switch_slow(struct vcpu *v)
     if (cpu->fpu_owner) {
         /* TSC_AUX is the guest's to write without an exit: read it back. */
         cpu->fpu_owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
-        fpu_save(cpu->fpu_owner);
+        live_xcr0 = fpu_save(cpu->fpu_owner);
     }
-    fpu_restore(v);
+    fpu_restore(v, live_xcr0);
     wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
     cpu->fpu_owner = v;
     __atomic_store_n(&v->arch->fpu_cpu, (int)cpu->cpu_id, __ATOMIC_RELEASE);

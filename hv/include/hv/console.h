@@ -17,6 +17,7 @@
 #define HV_CONSOLE_H
 
 #include <hv/domain.h>
+#include <hv/event.h>
 
 /* How often the line is polled while a domain waits for input: 10 ms (the
  * input latency), or 1 ms while bytes keep coming. A 16550's FIFO holds 16
@@ -42,7 +43,13 @@ void console_input_poll(void);
 
 /* Whether someone waits for input, so the serial line needs polling even
  * when the CPU would otherwise sleep. */
-bool console_input_wanted(void);
+static inline bool console_input_wanted(void)
+{
+    /* Someone waiting for input, whoever has the focus: it may be given
+     * to them. One counter, not a walk of the domains (a stopped domain's
+     * binding counts until it goes). */
+    return event_virq_bound_anywhere(HV_VIRQ_CONSOLE);
+}
 
 /* The polling period while console_input_wanted(): CONSOLE_POLL_BUSY_NS if
  * the last poll found bytes, else CONSOLE_POLL_NS. */

@@ -158,8 +158,14 @@ int domain_create(uint32_t id, const char *name, uint64_t memory_size, unsigned 
  * 0 when all of memory_size is there, -HV_ERESTART while more is left. */
 int domain_populate_step(struct domain *d, unsigned int max_blocks) __must_check;
 
-/* The domain with this id, or NULL. */
-struct domain *domain_lookup(uint32_t id);
+/* Every domain by id (domain.c); use domain_lookup(). */
+extern struct domain *domain_table[DOMAIN_MAX];
+
+/* The domain with this id, or NULL. Inline: every event send looks one up. */
+static inline struct domain *domain_lookup(uint32_t id)
+{
+    return id < DOMAIN_MAX ? domain_table[id] : NULL;
+}
 
 /* Start d (PAUSED -> RUNNING) when nothing else holds it paused. */
 void domain_unpause(struct domain *d);
@@ -199,6 +205,12 @@ void domain_crash(struct domain *d, const char *fmt, ...) __printf(2, 3);
 void domain_destroy_start(struct domain *d);
 int domain_destroy_step(struct domain *d);
 bool domain_reap(void);
+/* Dying domains not freed yet (domain_reap has work), read on hot paths. */
+extern unsigned int domain_nr_dying;
+static inline bool domain_reap_pending(void)
+{
+    return domain_nr_dying != 0;
+}
 void domain_destroy(struct domain *d);
 
 /* Is a vCPU of any domain busy on a CPU? */

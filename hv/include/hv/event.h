@@ -45,8 +45,14 @@ int event_close_pirq(struct domain *d, uint64_t port) __must_check;
 
 /* Whether d has bound virq (for HV_VIRQ_TIMER: on any vCPU). */
 bool event_virq_bound(const struct domain *d, unsigned int virq);
-/* Whether any domain has bound virq; O(1). */
-bool event_virq_bound_anywhere(unsigned int virq);
+/* Ports bound to each VIRQ, all domains together (event.c). */
+extern unsigned int virq_bound_ports[HV_VIRQ_COUNT];
+
+/* Whether any domain has bound virq; O(1), asked on every scheduling pass. */
+static inline bool event_virq_bound_anywhere(unsigned int virq)
+{
+    return virq < HV_VIRQ_COUNT && virq_bound_ports[virq] != 0;
+}
 
 /* Whether an event channel could ever wake v: a port that notifies v is
  * unbound, interdomain or bound to a VIRQ. */
@@ -54,7 +60,11 @@ bool event_vcpu_can_wake(const struct vcpu *v);
 
 /* Whether v has an event pending (its upcall_pending flag), masked or not.
  * Read from the guest's page: use it only to decide whether v may sleep. */
-bool event_vcpu_pending(const struct vcpu *v);
+static inline bool event_vcpu_pending(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->domain->shared_info->vcpu[v->id].upcall_pending,
+                           __ATOMIC_SEQ_CST);
+}
 
 /* Whether v should get an upcall now: an event is pending and v has not
  * masked upcalls. The vCPU back ends ask before entering the guest. */

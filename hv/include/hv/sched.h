@@ -33,26 +33,30 @@ void hv_unlock(void);
  * The short way for a hypercall exit, called by the vCPU back end in guest
  * mode's place (without the hypervisor lock): dispatch it under the lock
  * and, if v may simply go on running (it did not block, yield, stop or set
- * an earlier timer), return true with the result for the back end to
- * complete the hypercall with and re-enter the guest. Otherwise return
+ * an earlier timer), return direct with the result for the back end to
+ * complete the hypercall with and re-enter the guest. Otherwise direct is
  * false: the exit goes the long way, through the scheduler (which knows
  * the hypercall was handled, if it was), described as an EXIT_HYPERCALL.
  * cpu is the physical CPU the back end runs v on (the caller's own).
+ * Returned by value (in two registers): a result written through a
+ * pointer would put a stack canary on the back end's run loop.
  */
-bool vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr, const uint64_t args[6],
-                           int64_t *result);
-static inline bool vcpu_hypercall_direct(struct vcpu *v, unsigned int cpu, uint64_t nr,
-                                         const uint64_t args[6], int64_t *result)
+struct hypercall_outcome {
+    bool direct;
+    int64_t result;
+};
+struct hypercall_outcome vcpu_hypercall_locked(struct vcpu *v, unsigned int cpu, uint64_t nr,
+                                               const uint64_t args[6]);
+static inline struct hypercall_outcome vcpu_hypercall_direct(struct vcpu *v, unsigned int cpu,
+                                                             uint64_t nr, const uint64_t args[6])
 {
     /* A number no hypercall has touches nothing shared: answered without
      * the lock. Whatever another CPU changed about v meanwhile (a pause, a
      * destroy) came with a kick, which makes v leave guest mode again at
      * once; the answer is the one it would have had a moment earlier. */
-    if (nr >= HV_HC_COUNT) {
-        *result = -HV_ENOSYS;
-        return true;
-    }
-    return vcpu_hypercall_locked(v, cpu, nr, args, result);
+    if (nr >= HV_HC_COUNT)
+        return (struct hypercall_outcome){true, -HV_ENOSYS};
+    return vcpu_hypercall_locked(v, cpu, nr, args);
 }
 
 /* Move v to physical CPU cpu (affinity); it goes there at once, or as soon

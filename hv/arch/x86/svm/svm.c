@@ -292,15 +292,30 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
     return inject_gp(v, vmcb, exit);
 }
 
+/* Out of line: its result buffer (and the stack canary that comes with
+ * it) stays off the run loop that every exit goes through. */
+static __attribute__((noinline)) void handle_cpuid(struct vcpu *v, struct vmcb *vmcb)
+{
+    struct guest_regs *r = &v->arch->regs;
+    struct cpuid_regs c;
+
+    hvm_cpuid(v, (uint32_t)vmcb->rax, (uint32_t)r->rcx, vmcb->cr4 & X86_CR4_OSXSAVE, &c);
+    vmcb->rax = c.eax;
+    r->rbx = c.ebx;
+    r->rcx = c.ecx;
+    r->rdx = c.edx;
+    skip_instruction(vmcb, 2);
+}
+
 /* Most hypercalls leave the vCPU where it is: finish them here and go
  * straight back into the guest. */
 static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
                                   struct vcpu_exit *exit)
 {
     struct guest_regs *r = &v->arch->regs;
-    int64_t result;
+    struct hypercall_outcome out = vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args);
 
-    if (!vcpu_hypercall_direct(v, cpu, vmcb->rax, r->args, &result)) {
+    if (!out.direct) {
         exit->reason = EXIT_HYPERCALL;
         /* Dispatched already (it blocked or yielded, say): common code
          * only needs the reason. */
@@ -310,7 +325,7 @@ static inline bool handle_vmmcall(struct vcpu *v, unsigned int cpu, struct vmcb 
         }
         return true;
     }
-    vmcb->rax = (uint64_t)result;
+    vmcb->rax = (uint64_t)out.result;
     skip_instruction(vmcb, 3);
     return false;
 }
@@ -334,17 +349,9 @@ static bool handle_exit(struct vcpu *v, unsigned int cpu, struct vmcb *vmcb,
         irq_poll();
         exit->reason = EXIT_INTERRUPT;
         return true;
-    case VMEXIT_CPUID: {
-        struct cpuid_regs c;
-
-        hvm_cpuid(v, (uint32_t)vmcb->rax, (uint32_t)r->rcx, vmcb->cr4 & X86_CR4_OSXSAVE, &c);
-        vmcb->rax = c.eax;
-        r->rbx = c.ebx;
-        r->rcx = c.ecx;
-        r->rdx = c.edx;
-        skip_instruction(vmcb, 2);
+    case VMEXIT_CPUID:
+        handle_cpuid(v, vmcb);
         return false;
-    }
     case VMEXIT_MSR:
         return handle_msr(v, vmcb, exit);
     case VMEXIT_XSETBV:
