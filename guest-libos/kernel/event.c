@@ -154,6 +154,36 @@ int event_pending_here(void)
     return __atomic_load_n(&shared->vcpu[vcpu_id()].upcall_pending, __ATOMIC_ACQUIRE) != 0;
 }
 
+/* With the scheduler lock held: clear the calling vCPU's notice of events
+ * when no thread waits for events and every unmasked port it announced
+ * has been taken already (by event_wait's own look), so that a thread
+ * waiting in place need not run a dispatch. Returns 1 when
+ * event_dispatch has work left (the notice then stands). */
+int event_settle(void)
+{
+    struct hv_vcpu_info *vi = &shared->vcpu[vcpu_id()];
+    uint64_t sel, left;
+
+    if (!list_empty(&waiters))
+        return 1;
+    /* Cleared before looking, as in event_dispatch. */
+    __atomic_store_n(&vi->upcall_pending, 0, __ATOMIC_SEQ_CST);
+    sel = __atomic_exchange_n(&vi->pending_sel, 0, __ATOMIC_SEQ_CST);
+    for (left = sel; left; left &= left - 1) {
+        unsigned int word = (unsigned int)__builtin_ctzll(left);
+
+        if (word >= HV_EVTCHN_WORDS)
+            continue;
+        if (__atomic_load_n(&shared->evtchn_pending[word], __ATOMIC_ACQUIRE) &
+            ~__atomic_load_n(&shared->evtchn_mask[word], __ATOMIC_ACQUIRE)) {
+            __atomic_fetch_or(&vi->pending_sel, sel, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&vi->upcall_pending, 1, __ATOMIC_SEQ_CST);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Make the threads waiting for port runnable. */
 static void wake_waiters(uint32_t port)
 {
@@ -254,6 +284,8 @@ int event_wait(uint32_t port)
         irq = sched_lock();
         self = thread_current();
         while (!event_test_and_clear(port)) {
+            if (sched_wait_here())
+                continue;
             self->wait_key = port;
             list_add_tail(&waiters, &self->link);
             thread_block(NO_DEADLINE);

@@ -221,6 +221,29 @@ void thread_wake(struct thread *t, int result)
         kick_needed = 1;
 }
 
+/* With the lock held, for a thread waiting for an event: when no other
+ * thread can run and none has a deadline, sleep in the hypervisor right
+ * here, as the idle thread would, without the two thread switches. Events
+ * that are already pending are dispatched first (they may wake threads).
+ * Returns 1 after a sleep or a dispatch, the caller looking again; 0 when
+ * the caller must block the ordinary way. */
+int sched_wait_here(void)
+{
+    if (!list_empty(&run_queue) || !list_empty(&timers) || percpu_self()->in_handler)
+        return 0;
+    if (event_pending_here() && event_settle()) {
+        dispatch_events();
+        return 1;
+    }
+    /* A remote wake meanwhile kicks this vCPU, as it kicks the idle one. */
+    idle_blocked = 1;
+    spin_unlock();
+    hv_sched_op(HV_SCHED_block, 0, 0);
+    spin_lock();
+    idle_blocked = 0;
+    return 1;
+}
+
 /* vCPU 0 when no thread can run. Entered, and left by switches, with the
  * lock held; it runs with interrupts off throughout. */
 static __attribute__((noreturn)) void idle_loop(void)

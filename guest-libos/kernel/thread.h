@@ -142,6 +142,9 @@ int thread_block(uint64_t deadline);
 /* With the scheduler lock held: make t runnable if it is blocked, taking
  * it off its wait queue and the timer queue; thread_block returns result. */
 void thread_wake(struct thread *t, int result);
+/* With the scheduler lock held, for event_wait: sleep in place when
+ * nothing else could run meanwhile (1: look again), else 0. */
+int sched_wait_here(void);
 
 /* Wake up to n threads waiting on the futex at addr whose bitset meets
  * bitset. Returns how many. */
@@ -156,6 +159,9 @@ void event_dispatch(void);
  * changed themselves (poll). Returns 0, early or not. */
 int event_wait_any(uint64_t deadline);
 int event_pending_here(void);
+/* With the scheduler lock held: 1 if event_dispatch has work left, else
+ * the vCPU's notice of events is cleared (every event taken already). */
+int event_settle(void);
 void event_init(void);
 
 /* 1 if [addr, addr + len) is memory an application may name in a system
