@@ -32,6 +32,10 @@ void *memmove(void *dst, const void *src, size_t n)
     const unsigned char *s = src;
     bool words = (((uintptr_t)d | (uintptr_t)s) & 7) == 0;
 
+    /* Apart (a grant copy between two domains' frames, say): memcpy's
+     * forward loop, whichever lies higher. */
+    if ((uintptr_t)d + n <= (uintptr_t)s || (uintptr_t)s + n <= (uintptr_t)d)
+        return memcpy(dst, src, n);
     /* Each eight-byte chunk is read before it is written, and copying runs
      * away from the overlap, so the chunks are safe however close. */
     if (d < s) {
