@@ -179,10 +179,50 @@ static void msi_enable(const struct pirq *p, bool on)
     }
 }
 
+/* Whether a and b claim the same interrupt source: the same pin, or the
+ * same function's MSI and anything of its MSI-X (never both at once), or
+ * the same MSI-X entry. */
+static bool same_source(const struct pirq *a, const struct pirq *b)
+{
+    if (a->pin || b->pin)
+        return a->pin && b->pin && a->gsi == b->gsi;
+    return a->bus == b->bus && a->devfn == b->devfn &&
+           (!a->msix || !b->msix || a->entry == b->entry);
+}
+
+/* A free record for want: -HV_EBUSY if its source is bound already,
+ * -HV_ENOSPC if none is free. */
+static int pirq_slot(const struct pirq *want, unsigned int *pirq)
+{
+    bool found = false;
+
+    for (unsigned int i = 0; i < PIRQ_MAX; i++) {
+        if (pirqs[i].used && same_source(&pirqs[i], want))
+            return -HV_EBUSY;
+        if (!found && !pirqs[i].used) {
+            *pirq = i;
+            found = true;
+        }
+    }
+    return found ? 0 : -HV_ENOSPC;
+}
+
+/* A host vector for an MSI or MSI-X pirq (its address and data) and the
+ * event port of d's vcpu it becomes; neither is left behind on failure. */
+static int msi_take(struct domain *d, unsigned int vcpu, unsigned int pirq, uint64_t *address,
+                    uint32_t *data, unsigned int *port)
+{
+    int err = arch_msi_alloc(pirq, address, data);
+
+    if (!err && (err = event_bind_pirq(d, vcpu, pirq, port)))
+        arch_msi_free(pirq);
+    return err;
+}
+
 int physdev_bind_msi(struct domain *d, uint64_t gpa)
 {
     struct hv_physdev_bind_msi b;
-    struct pirq *p = NULL;
+    struct pirq *p;
     unsigned int pirq, cap, port;
     uint64_t address;
     uint32_t data;
@@ -196,23 +236,10 @@ int physdev_bind_msi(struct domain *d, uint64_t gpa)
         return -HV_ENOENT; /* no such function */
     if (!(cap = find_cap(b.bus, b.devfn, PCI_CAP_MSI)))
         return -HV_ENOENT;
-    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
-        /* Bound already, or its MSI-X is (never both at once). */
-        if (pirqs[pirq].used && !pirqs[pirq].pin && pirqs[pirq].bus == b.bus &&
-            pirqs[pirq].devfn == b.devfn)
-            return -HV_EBUSY;
-        if (!p && !pirqs[pirq].used)
-            p = &pirqs[pirq];
-    }
-    if (!p)
-        return -HV_ENOSPC;
-    pirq = (unsigned int)(p - pirqs);
-    if ((err = arch_msi_alloc(pirq, &address, &data)))
+    if ((err = pirq_slot(&(struct pirq){.bus = b.bus, .devfn = b.devfn}, &pirq)) ||
+        (err = msi_take(d, b.vcpu, pirq, &address, &data, &port)))
         return err;
-    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port))) {
-        arch_msi_free(pirq);
-        return err;
-    }
+    p = &pirqs[pirq];
     *p = (struct pirq){.used = true, .bus = b.bus, .devfn = b.devfn, .cap = (uint8_t)cap,
                        .domid = d->id, .port = port};
     msi_program(p, address, data);
@@ -297,7 +324,7 @@ static void msix_release(struct pirq *p)
 int physdev_bind_msix(struct domain *d, uint64_t gpa)
 {
     struct hv_physdev_bind_msix b;
-    struct pirq *p = NULL, to;
+    struct pirq *p, to;
     unsigned int pirq, cap, control, size, table, port;
     uint64_t base, start, address;
     uint32_t data;
@@ -333,23 +360,9 @@ int physdev_bind_msix(struct domain *d, uint64_t gpa)
         return -HV_EINVAL;
     if (mapped_anywhere(to.table_first, to.table_last))
         return -HV_EBUSY;
-    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
-        /* The entry is bound already, or the function's MSI is. */
-        if (pirqs[pirq].used && !pirqs[pirq].pin && pirqs[pirq].bus == b.bus &&
-            pirqs[pirq].devfn == b.devfn && (!pirqs[pirq].msix || pirqs[pirq].entry == b.entry))
-            return -HV_EBUSY;
-        if (!p && !pirqs[pirq].used)
-            p = &pirqs[pirq];
-    }
-    if (!p)
-        return -HV_ENOSPC;
-    pirq = (unsigned int)(p - pirqs);
-    if ((err = arch_msi_alloc(pirq, &address, &data)))
+    if ((err = pirq_slot(&to, &pirq)) || (err = msi_take(d, b.vcpu, pirq, &address, &data, &port)))
         return err;
-    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port))) {
-        arch_msi_free(pirq);
-        return err;
-    }
+    p = &pirqs[pirq];
     to.port = port;
     *p = to;
     msix_entry_write(p, MSIX_ENTRY_CONTROL, MSIX_ENTRY_MASKED);
@@ -372,7 +385,6 @@ int physdev_bind_msix(struct domain *d, uint64_t gpa)
 int physdev_bind_irq(struct domain *d, uint64_t gpa)
 {
     struct hv_physdev_bind_irq b;
-    struct pirq *p = NULL;
     unsigned int pirq, port;
     int err;
 
@@ -380,19 +392,11 @@ int physdev_bind_irq(struct domain *d, uint64_t gpa)
         return -HV_EFAULT;
     if (b.pad || b.vcpu >= d->max_vcpus || !d->vcpu[b.vcpu])
         return -HV_EINVAL;
-    for (pirq = 0; pirq < PIRQ_MAX; pirq++) {
-        if (pirqs[pirq].used && pirqs[pirq].pin && pirqs[pirq].gsi == b.gsi)
-            return -HV_EBUSY;
-        if (!p && !pirqs[pirq].used)
-            p = &pirqs[pirq];
-    }
-    if (!p)
-        return -HV_ENOSPC;
-    pirq = (unsigned int)(p - pirqs);
-    if ((err = event_bind_pirq(d, b.vcpu, pirq, &port)))
+    if ((err = pirq_slot(&(struct pirq){.pin = true, .gsi = b.gsi}, &pirq)) ||
+        (err = event_bind_pirq(d, b.vcpu, pirq, &port)))
         return err;
     /* Recorded before the pin is live: it may fire at once. */
-    *p = (struct pirq){.used = true, .pin = true, .gsi = b.gsi, .domid = d->id, .port = port};
+    pirqs[pirq] = (struct pirq){.used = true, .pin = true, .gsi = b.gsi, .domid = d->id, .port = port};
     if ((err = arch_gsi_bind(pirq, b.gsi))) {
         /* Closing the port releases the record (physdev_pirq_closed());
          * the pin was never programmed, so unbinding it does nothing. */
