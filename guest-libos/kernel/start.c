@@ -8,6 +8,7 @@
  * off with the status). A malformed start-info tree is reported, not
  * faulted on.
  */
+#include <ctype.h>
 #include <elf.h>
 #include <exo/hypercall.h>
 #include <exo/libos.h>
@@ -83,10 +84,9 @@ static int is_assignment(const char *w)
 {
     const char *p = w;
 
-    if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_'))
+    if (!isalpha((unsigned char)*p) && *p != '_')
         return 0;
-    while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-           *p == '_')
+    while (isalnum((unsigned char)*p) || *p == '_')
         p++;
     return *p == '=';
 }
@@ -101,7 +101,7 @@ static int is_assignment(const char *w)
  */
 enum { AUX_PAIRS = 8 };
 static char *start_vector[MAX_WORDS + 2 + 2 * AUX_PAIRS];
-static char *words[MAX_WORDS];
+static char *words[MAX_WORDS], *env_words[MAX_WORDS];
 static uint8_t at_random[16];
 
 static char **build_start_vector(int *argc)
@@ -119,14 +119,17 @@ static char **build_start_vector(int *argc)
             break;
         }
     *argc = 0;
-    for (int i = 0; i < n; i++)
-        if (i > dash || (i < dash && (dash == n || !is_assignment(words[i]))))
+    for (int i = 0; i < n; i++) {
+        if (i == dash)
+            continue;
+        if (i < dash && dash < n && is_assignment(words[i]))
+            env_words[envc++] = words[i];
+        else
             argv[(*argc)++] = words[i];
+    }
     argv[*argc] = NULL;
     envp = &argv[*argc + 1];
-    for (int i = 0; i < dash && dash < n; i++)
-        if (is_assignment(words[i]))
-            envp[envc++] = words[i];
+    memcpy(envp, env_words, (size_t)envc * sizeof(*envp));
     envp[envc] = NULL;
     aux = (unsigned long *)&envp[envc + 1];
 
