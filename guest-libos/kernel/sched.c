@@ -221,6 +221,18 @@ void thread_wake(struct thread *t, int result)
         kick_needed = 1;
 }
 
+/* Sleep in the hypervisor until an event or the vCPU's timer, the lock
+ * dropped meanwhile: a wake from another vCPU sees idle_blocked and kicks
+ * this one. */
+static void block_vcpu(void)
+{
+    idle_blocked = 1;
+    spin_unlock();
+    hv_sched_op(HV_SCHED_block, 0, 0);
+    spin_lock();
+    idle_blocked = 0;
+}
+
 /* With the lock held, for a thread waiting for an event: when no other
  * thread can run and none has a deadline, sleep in the hypervisor right
  * here, as the idle thread would, without the two thread switches. Events
@@ -235,12 +247,7 @@ int sched_wait_here(void)
         dispatch_events();
         return 1;
     }
-    /* A remote wake meanwhile kicks this vCPU, as it kicks the idle one. */
-    idle_blocked = 1;
-    spin_unlock();
-    hv_sched_op(HV_SCHED_block, 0, 0);
-    spin_lock();
-    idle_blocked = 0;
+    block_vcpu();
     return 1;
 }
 
@@ -267,11 +274,7 @@ static __attribute__((noreturn)) void idle_loop(void)
         deadline = timerq_next(&timers);
         if (deadline != NO_DEADLINE)
             hv_sched_op(HV_SCHED_set_timer, (long)deadline, 0);
-        idle_blocked = 1;
-        spin_unlock();
-        hv_sched_op(HV_SCHED_block, 0, 0);
-        spin_lock();
-        idle_blocked = 0;
+        block_vcpu();
     }
 }
 
