@@ -48,6 +48,13 @@ void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
 
 bool host_console_quiet;
 
+void host_machine_destroy_domains(void)
+{
+    for (uint32_t id = 0; id < DOMAIN_MAX; id++)
+        if (domain_lookup(id))
+            domain_destroy(domain_lookup(id));
+}
+
 void host_machine_init(uint64_t nr_frames)
 {
     /* A fuzzer starts a machine per input: keeping an arena of the same

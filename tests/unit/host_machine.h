@@ -17,6 +17,10 @@
  * its domains first, or their host-side state (p2m tables) leaks. */
 void host_machine_init(uint64_t nr_frames);
 
+/* Destroy every domain that exists (a test's teardown: the scheduler's
+ * queues are global, so none may be left for the next test). */
+void host_machine_destroy_domains(void);
+
 /* When set, the hypervisor's console output is not printed; it still goes
  * to the log ring (sysctl readlog), and a panic prints the ring's tail.
  * Fuzzers set it: printing every guest line would cost more than running

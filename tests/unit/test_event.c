@@ -33,9 +33,7 @@ static int setup(void **state)
  * global); the frame accounting must balance. */
 static int teardown(void **state)
 {
-    for (uint32_t id = 0; id < DOMAIN_MAX; id++)
-        if (domain_lookup(id))
-            domain_destroy(domain_lookup(id));
+    host_machine_destroy_domains();
     assert_int_equal(page_alloc_audit(), 0);
     return 0;
 }
