@@ -9,9 +9,9 @@
  */
 #include "host_machine.h"
 
-#include <hv/hypercall.h>
 #include <hv/arch.h>
 #include <hv/heap.h>
+#include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
 #include <public/errno.h>
