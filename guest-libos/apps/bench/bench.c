@@ -4,7 +4,8 @@
  * ticks. Under QEMU -icount shift=0 a tick is one executed instruction, so
  * the figures are exact and repeatable. Each result line reads
  *     bench: NAME: N ticks per op (over COUNT ops)
- * and tests/bench/run-bench collects them into a table.
+ * and tests/bench/run-bench collects them into a table. A second argument
+ * overrides the number of operations (bench.elf ping 300), for tracing.
  *
  *   bench.elf null     a hypercall that does nothing (unknown number)
  *   bench.elf badcmd   sched_op with an unknown command: the same answer,
@@ -27,6 +28,7 @@
 #include <exo/hypercall.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static inline uint64_t rdtsc(void)
@@ -208,23 +210,24 @@ int main(int argc, char **argv)
 {
     uint64_t at_main = rdtsc();
     const char *what = argc > 1 ? argv[1] : "";
+    uint64_t count = argc > 2 ? strtoull(argv[2], NULL, 0) : 0;
 
     if (!strcmp(what, "null"))
-        bench_null(100000);
+        bench_null(count ? count : 100000);
     else if (!strcmp(what, "badcmd"))
-        bench_badcmd(100000);
+        bench_badcmd(count ? count : 100000);
     else if (!strcmp(what, "cpuid"))
-        bench_cpuid(100000);
+        bench_cpuid(count ? count : 100000);
     else if (!strcmp(what, "yield"))
-        bench_yield(100000);
+        bench_yield(count ? count : 100000);
     else if (!strcmp(what, "create"))
-        bench_create(100);
+        bench_create(count ? count : 100);
     else if (!strcmp(what, "send"))
-        bench_send(100000);
+        bench_send(count ? count : 100000);
     else if (!strcmp(what, "ping") || !strcmp(what, "pong"))
-        bench_ping(10000, !strcmp(what, "ping"));
+        bench_ping(count ? count : 10000, !strcmp(what, "ping"));
     else if (!strcmp(what, "gcopy-src") || !strcmp(what, "gcopy"))
-        bench_gcopy(10000, !strcmp(what, "gcopy-src"));
+        bench_gcopy(count ? count : 10000, !strcmp(what, "gcopy-src"));
     else if (!strcmp(what, "boot"))
         bench_boot(at_main);
     else
