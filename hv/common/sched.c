@@ -81,6 +81,7 @@ static int64_t round_budget(const struct vcpu *v)
 void vcpu_wake(struct vcpu *v)
 {
     struct run_queue *rq = &run_queues[v->processor];
+    bool sleeper = v->state == VCPU_BLOCKED;
 
     if (v->state != VCPU_BLOCKED && v->state != VCPU_OFFLINE)
         return;
@@ -90,9 +91,17 @@ void vcpu_wake(struct vcpu *v)
     /* A sleeper comes back with at most one round's budget. */
     if (v->budget_ns > round_budget(v))
         v->budget_ns = round_budget(v);
-    enqueue(rq, v);
-    if (rq->idle)
-        arch_cpu_kick(v->processor);
+    if (!sleeper || v->processor != arch_cpu_id() || !rq->head) {
+        enqueue(rq, v);
+        if (rq->idle)
+            arch_cpu_kick(v->processor);
+        return;
+    }
+    /* A sleeper woken from its own CPU (by an event the running vCPU sent,
+     * a timer, an interrupt) runs next, ahead of the one that woke it,
+     * while its budget lasts; a vCPU that starts or is unpaused queues. */
+    v->run_next = rq->head;
+    rq->head = v;
 }
 
 void vcpu_kick(struct vcpu *v)

@@ -726,6 +726,47 @@ static void test_ping_pong_under_the_scheduler(void **state)
     assert_int_equal(host_stopped[1].reason, HV_SHUTDOWN_poweroff);
 }
 
+/* The receiver of an event, blocked waiting for it, runs as soon as the
+ * event is sent, before the sender's next exit; the sender goes on after.
+ * Exits are logged as domain * 10 + step. */
+static unsigned int wake_log[8], wake_logged, wake_step[2];
+static bool woke_with_event;
+
+static void sender_and_sleeper(struct vcpu *v, struct vcpu_exit *exit)
+{
+    unsigned int me = v->domain->id, step = wake_step[me]++;
+
+    if (wake_logged < ARRAY_SIZE(wake_log))
+        wake_log[wake_logged++] = me * 10 + step;
+    if (me == 1 && step == 1)
+        woke_with_event = pending(v->domain, pp_port[1]);
+    if (me == 0 && step == 0)
+        set_call(exit, HV_HC_sched_op, HV_SCHED_yield, 0); /* d1 gets to block */
+    else if (me == 0 && step == 1)
+        set_call(exit, HV_HC_evtchn_op, HV_EVTCHN_send, pp_port[0]);
+    else if (me == 1 && step == 0)
+        set_call(exit, HV_HC_sched_op, HV_SCHED_block, 0);
+    else
+        set_call(exit, HV_HC_sched_op, HV_SCHED_shutdown, HV_SHUTDOWN_poweroff);
+}
+
+static void test_woken_receiver_runs_next(void **state)
+{
+    struct domain *d0 = host_domain(0, 4 * MIB, 1), *d1 = host_domain(1, 4 * MIB, 1);
+    static const unsigned int want[] = {0, 10, 1, 11, 2};
+
+    connect(d0->vcpu[0], d1->vcpu[0], &pp_port[0], &pp_port[1]);
+    wake_logged = 0;
+    woke_with_event = false;
+    memset(wake_step, 0, sizeof(wake_step));
+    host_vcpu_script = sender_and_sleeper;
+    sched_run();
+    assert_int_equal(wake_logged, ARRAY_SIZE(want));
+    for (unsigned int i = 0; i < ARRAY_SIZE(want); i++)
+        assert_int_equal(wake_log[i], want[i]);
+    assert_true(woke_with_event);
+}
+
 /* A vCPU with only a bound timer VIRQ sleeps on its timer and finds the
  * VIRQ pending when it wakes. */
 static uint32_t timer_port;
@@ -776,6 +817,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_block_and_wake, setup, teardown),
         cmocka_unit_test_setup_teardown(test_upcall_kicks_a_running_vcpu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_pong_under_the_scheduler, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_woken_receiver_runs_next, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timer_virq, setup, teardown),
     };
 

@@ -10,7 +10,8 @@
  * Each vCPU gets, per round, a budget of weight * SCHED_NS_PER_WEIGHT; it
  * runs until the budget is spent, it blocks or it yields, then the next
  * runnable vCPU runs. Over a round, CPU time is shared in proportion to the
- * weights.
+ * weights. A sleeper woken from its own CPU runs next, ahead of whoever
+ * woke it (the answer to an event comes at once); budgets still bound it.
  *
  * Locking: hv_lock() is the hypervisor lock; common code runs under it
  * (see sched.c).
