@@ -195,13 +195,9 @@ void hvm_fpu_switch_slow(struct vcpu *v)
     }
 
     spin_lock(&cpu->fpu_lock);
-    if (cpu->fpu_owner) {
-        /* TSC_AUX is the guest's to write without an exit: read it back. */
-        cpu->fpu_owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
+    if (cpu->fpu_owner)
         live_xcr0 = fpu_save(cpu->fpu_owner);
-    }
     fpu_restore(v, live_xcr0);
-    wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
     cpu->fpu_owner = v;
     __atomic_store_n(&v->arch->fpu_cpu, (int)cpu->cpu_id, __ATOMIC_RELEASE);
     spin_unlock(&cpu->fpu_lock);
@@ -215,7 +211,6 @@ void hvm_fpu_flush(void)
     spin_lock(&cpu->fpu_lock);
     owner = cpu->fpu_owner;
     if (owner && owner->processor != cpu->cpu_id) {
-        owner->arch->tsc_aux = rdmsr(MSR_TSC_AUX);
         fpu_save(owner);
         cpu->fpu_owner = NULL;
     }

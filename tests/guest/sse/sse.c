@@ -4,9 +4,10 @@
  *   sse.elf keep:  fill xmm0-15 (ymm0-15 when AVX is there, enabled with
  *                  XSETBV) with patterns, take 500 rounds of hypercalls and
  *                  CPUID exits, then check every register is intact.
+ *                  TSC_AUX (RDTSCP's value) is set too, and checked.
  *   sse.elf clean: run after a "keep" domain; no register may hold any of
- *                  its patterns (the state of one domain never leaks to
- *                  the next).
+ *                  its patterns, nor TSC_AUX its value (the state of one
+ *                  domain never leaks to the next).
  */
 #include <exo/hypercall.h>
 #include <stdint.h>
@@ -31,6 +32,25 @@ static int have_avx(void)
     __asm__ volatile("xsetbv" ::"c"(0), "a"(7), "d"(0));
     __asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
     return a == 7;
+}
+
+#define MSR_TSC_AUX 0xc0000103
+#define KEEP_TSC_AUX 0x5a5a5u
+
+static int have_rdtscp(void)
+{
+    uint32_t a, b, c, d;
+
+    __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000001), "c"(0));
+    return (d >> 27) & 1;
+}
+
+static uint32_t tsc_aux(void)
+{
+    uint32_t lo, hi, aux;
+
+    __asm__ volatile("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
+    return aux;
 }
 
 #define LOAD_XMM(n) "movdqu " #n "*32(%[in]), %%xmm" #n "\n\t"
@@ -75,6 +95,8 @@ static int keep(void)
     int avx = have_avx(), width = avx ? 32 : 16;
 
     fill_patterns();
+    if (have_rdtscp())
+        __asm__ volatile("wrmsr" ::"c"(MSR_TSC_AUX), "a"(KEEP_TSC_AUX), "d"(0));
     if (avx)
         __asm__ volatile(ALL(LOAD_YMM) EXITS ALL(STORE_YMM)
                          :
@@ -95,6 +117,11 @@ static int keep(void)
             return 1;
         }
     }
+    if (have_rdtscp() && tsc_aux() != KEEP_TSC_AUX) {
+        printf("sse: FAIL: TSC_AUX is %#x, not %#x, after %d exits\n", tsc_aux(), KEEP_TSC_AUX,
+               2 * ROUNDS);
+        return 1;
+    }
     printf("sse: %s0-15 intact across %d exits\n", avx ? "ymm" : "xmm", 2 * ROUNDS);
     return 0;
 }
@@ -109,6 +136,10 @@ static int clean(void)
                 printf("sse: FAIL: xmm%d holds another domain's value\n", r);
                 return 1;
             }
+    if (have_rdtscp() && tsc_aux() == KEEP_TSC_AUX) {
+        printf("sse: FAIL: TSC_AUX holds another domain's value\n");
+        return 1;
+    }
     printf("sse: no register holds another domain's values\n");
     return 0;
 }

@@ -51,6 +51,12 @@ static uint8_t *msrpm;
  * only ones tagged with that ASID there. */
 static struct vcpu *asid_owner[CPU_MAX][64];
 
+/* What each CPU's TSC_AUX holds: the guest's own to read without an exit,
+ * written through an exit (handle_msr), loaded when another vCPU's value
+ * is needed. A value no 32-bit register holds means unknown. */
+#define TSC_AUX_UNKNOWN UINT64_MAX
+static uint64_t tsc_aux_live[CPU_MAX];
+
 static uint64_t pa_of(const void *p) { return (uint64_t)(uintptr_t)p; }
 static struct svm_vcpu *svm_of(struct vcpu *v) { return v->arch->vendor; }
 
@@ -79,6 +85,16 @@ static void msrpm_allow(uint32_t msr)
     else
         base = 0x1000 * 8, msr -= 0xc0010000;
     msrpm[(base + msr * 2) / 8] &= (uint8_t)~(3u << ((msr * 2) % 8));
+}
+
+/* Writes to msr exit again (msrpm_allow first); reads stay the guest's. */
+static void msrpm_deny_write(uint32_t msr)
+{
+    uint32_t base = 0x800 * 8;
+
+    BUG_ON(msr < 0xc0000000 || msr >= 0xc0002000);
+    msr -= 0xc0000000;
+    msrpm[(base + msr * 2) / 8] |= (uint8_t)(2u << ((msr * 2) % 8));
 }
 
 /* Turn SVM on for this CPU: EFER.SVME, the host save area, the host VMCB. */
@@ -130,9 +146,13 @@ const struct hvm_ops *svm_probe(const char **why)
     msrpm = alloc_pages_zeroed(1);
     memset(msrpm, 0xff, MSRPM_PAGES * PAGE_SIZE);
     /* ...except the MSRs that are the guest's own, which VMLOAD/VMSAVE or
-     * the VMCB switch (and TSC_AUX, switched with the FPU state). */
+     * the VMCB switch; TSC_AUX is read freely but written through an exit,
+     * so that switching vCPUs never has to read it back. */
     for (unsigned int i = 0; i < ARRAY_SIZE(guest_msrs); i++)
         msrpm_allow(guest_msrs[i]);
+    msrpm_deny_write(MSR_TSC_AUX);
+    for (unsigned int c = 0; c < CPU_MAX; c++)
+        tsc_aux_live[c] = TSC_AUX_UNKNOWN;
 
     printk("hv: svm: %u ASIDs, nested paging%s\n", nr_asids,
            cpu_features.nrips ? ", next-RIP saving" : ", no next-RIP saving");
@@ -286,6 +306,16 @@ static bool handle_msr(struct vcpu *v, struct vmcb *vmcb, struct vcpu_exit *exit
         skip_instruction(vmcb, 2);
         return false;
     }
+    if (msr == MSR_TSC_AUX && write) {
+        /* Bits 63:32 are reserved. v is running here: load it now. */
+        if (r->rdx)
+            return inject_gp(v, vmcb, exit);
+        v->arch->tsc_aux = (uint32_t)vmcb->rax;
+        wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
+        tsc_aux_live[this_cpu()->cpu_id] = v->arch->tsc_aux;
+        skip_instruction(vmcb, 2);
+        return false;
+    }
     /* Anything else is not the guest's to touch. */
     printk(LOG_DEBUG "hv: d%u: %s of MSR %#x denied\n", v->domain->id,
            write ? "write" : "read", msr);
@@ -417,6 +447,10 @@ static void svm_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
     if (asid_owner[cpu][vmcb->asid] != v) {
         asid_owner[cpu][vmcb->asid] = v;
         vmcb->tlb_control = 1;
+    }
+    if (tsc_aux_live[cpu] != v->arch->tsc_aux) {
+        wrmsr(MSR_TSC_AUX, v->arch->tsc_aux);
+        tsc_aux_live[cpu] = v->arch->tsc_aux;
     }
     for (;;) {
         hvm_fpu_switch_to(v);

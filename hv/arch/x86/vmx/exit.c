@@ -415,7 +415,6 @@ void vmx_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
         skip(s->exit_len);
         s->skip_pending = false;
     }
-    /* Before the FPU switch, which loads TSC_AUX from v->arch. */
     load_guest_msrs(v, moved);
     run(v, s, moved, exit);
     s->rip = vmread(VMCS_GUEST_RIP);
