@@ -9,6 +9,7 @@
 # that data after all code so no code address moves.
 
 HV_COMMON := audit boot cmdline console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
+	start_info_fdt \
 	page_alloc physdev physdev_msi printk rangeset sched time vcpu \
 	string vsnprintf
 HV_X86 := boot/head.S boot/multiboot.c boot/trampoline.S acpi.c apic.c cpu.c gdt.c \

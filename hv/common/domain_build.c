@@ -10,7 +10,7 @@
 #include <hv/elf.h>
 #include <hv/heap.h>
 #include <hv/lib.h>
-#include <libfdt.h>
+#include <hv/start_info_fdt.h>
 #include <public/hv.h>
 #include <string.h>
 
@@ -21,56 +21,21 @@ static int elf_write(void *ctx, uint64_t gpa, const void *src, size_t len)
     return src ? copy_to_guest(d, gpa, src, len) : clear_guest(d, gpa, len);
 }
 
-/* The start-info device tree of public/start_info.h. */
+/* The start-info device tree of public/start_info.h (start_info_fdt.c
+ * writes it, for exod's builder too). */
 static int build_start_info(struct domain *d, const char *cmdline, unsigned int nr_vcpus)
 {
     void *fdt = heap_alloc_page();
-    int err = 0;
-    uint64_t reg[2] = {0, d->memory_size};
+    size_t len;
+    int err;
 
+    BUILD_BUG_ON(START_INFO_FDT_SIZE > PAGE_SIZE);
     if (!fdt)
         return -HV_ENOMEM;
-#define FDT(call) do { if (!err && (call) < 0) err = -HV_E2BIG; } while (0)
-    FDT(fdt_create(fdt, PAGE_SIZE));
-    FDT(fdt_finish_reservemap(fdt));
-    FDT(fdt_begin_node(fdt, ""));
-    FDT(fdt_property_string(fdt, "compatible", HV_START_INFO_COMPATIBLE));
-    FDT(fdt_property_u32(fdt, "#address-cells", 2));
-    FDT(fdt_property_u32(fdt, "#size-cells", 2));
-    FDT(fdt_property_u32(fdt, "exovisor,abi-version", HV_ABI_VERSION));
-    FDT(fdt_property_u32(fdt, "exovisor,domain-id", d->id));
-    FDT(fdt_begin_node(fdt, "chosen"));
-    FDT(fdt_property_string(fdt, "bootargs", cmdline));
-    FDT(fdt_end_node(fdt));
-    FDT(fdt_begin_node(fdt, "memory@0"));
-    FDT(fdt_property_string(fdt, "device_type", "memory"));
-    reg[0] = cpu_to_fdt64(reg[0]);
-    reg[1] = cpu_to_fdt64(reg[1]);
-    FDT(fdt_property(fdt, "reg", reg, sizeof(reg)));
-    FDT(fdt_end_node(fdt));
-    FDT(fdt_begin_node(fdt, "cpus"));
-    FDT(fdt_property_u32(fdt, "#address-cells", 1));
-    FDT(fdt_property_u32(fdt, "#size-cells", 0));
-    for (unsigned int i = 0; i < nr_vcpus; i++) {
-        char node[16];
-
-        snprintf(node, sizeof(node), "cpu@%u", i);
-        FDT(fdt_begin_node(fdt, node));
-        FDT(fdt_property_string(fdt, "device_type", "cpu"));
-        FDT(fdt_property_u32(fdt, "reg", i));
-        FDT(fdt_end_node(fdt));
-    }
-    FDT(fdt_end_node(fdt));
-    FDT(fdt_begin_node(fdt, "hypervisor"));
-    FDT(fdt_property_string(fdt, "compatible", "exovisor"));
-    FDT(fdt_property_u64(fdt, "shared-info", HV_GUEST_SHARED_INFO_GPA));
-    FDT(fdt_property_u64(fdt, "console-ring", HV_GUEST_CONSOLE_GPA));
-    FDT(fdt_end_node(fdt));
-    FDT(fdt_end_node(fdt));
-    FDT(fdt_finish(fdt));
-#undef FDT
+    err = start_info_fdt_write(fdt, START_INFO_FDT_SIZE, d->id, d->memory_size, nr_vcpus,
+                               cmdline, &len);
     if (!err)
-        err = copy_to_guest(d, HV_GUEST_START_INFO_GPA, fdt, fdt_totalsize(fdt));
+        err = copy_to_guest(d, HV_GUEST_START_INFO_GPA, fdt, len);
     heap_free_page(fdt);
     return err;
 }
@@ -93,7 +58,7 @@ int domain_create_from_elf(uint32_t id, const char *name, const void *image, siz
     err = elf_check(image, size, HV_GUEST_IMAGE_MIN, memory_size, &img, why);
     if (err)
         return err;
-    if (strlen(cmdline) >= PAGE_SIZE / 2) {
+    if (strlen(cmdline) >= START_INFO_FDT_CMDLINE_MAX) {
         *why = "command line too long";
         return -HV_E2BIG;
     }

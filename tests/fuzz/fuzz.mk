@@ -40,8 +40,8 @@ $(BUILD)/fuzz/obj/%.o: %.c
 $(addprefix $(BUILD)/fuzz/obj/,hv/common/page_alloc.o hv/common/audit.o \
 	tests/unit/host_machine.o): FUZZ_CFLAGS += -fno-sanitize-coverage=trace-cmp
 
-$(BUILD)/fuzz/obj/hv/common/domain_build.o: FUZZ_CFLAGS += -I$(FDT_INCLUDE)
-$(BUILD)/fuzz/obj/hv/common/domain_build.o: | $(FDT_INCLUDE)/libfdt.h
+$(BUILD)/fuzz/obj/hv/common/start_info_fdt.o: FUZZ_CFLAGS += -I$(FDT_INCLUDE)
+$(BUILD)/fuzz/obj/hv/common/start_info_fdt.o: | $(FDT_INCLUDE)/libfdt.h
 
 $(BUILD)/fuzz/hypercalls: $(FUZZ_HYPERCALLS_OBJS)
 	$(call msg,FUZZLD,$@)

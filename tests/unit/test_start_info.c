@@ -10,6 +10,7 @@
 
 #include "../../guest-libos/kernel/start_info.h"
 
+#include <hv/start_info_fdt.h>
 #include <libfdt.h>
 #include <public/hv.h>
 #include <stdio.h>
@@ -129,6 +130,42 @@ static void test_good_tree_is_read(void **state)
     assert_string_equal(si.cmdline, "");
 }
 
+/* The builders' writer (hv/common/start_info_fdt.c) and this reader agree,
+ * and the writer says when its buffer is too small. */
+static void test_builders_tree_is_read(void **state)
+{
+    struct start_info si;
+    char cmdline[START_INFO_FDT_CMDLINE_MAX];
+    size_t len = 0;
+
+    memset(tree, 0, sizeof(tree));
+    assert_int_equal(start_info_fdt_write(tree, sizeof(tree), 7, 96ull << 20, 12, "app -v x",
+                                          &len), 0);
+    assert_true(len > 0 && len <= sizeof(tree) && len == fdt_totalsize(tree));
+    assert_null(start_info_parse(tree, len, &si));
+    assert_int_equal(si.domain_id, 7);
+    assert_int_equal(si.memory_size, 96ull << 20);
+    assert_int_equal(si.nr_vcpus, 12);
+    assert_int_equal(si.shared_info, HV_GUEST_SHARED_INFO_GPA);
+    assert_int_equal(si.console_ring, HV_GUEST_CONSOLE_GPA);
+    assert_string_equal(si.cmdline, "app -v x");
+
+    /* The longest command line, and the most vCPUs, fit the buffer size the
+     * header promises; both at once do not, and the writer says so. */
+    memset(cmdline, 'c', sizeof(cmdline) - 1);
+    cmdline[sizeof(cmdline) - 1] = '\0';
+    assert_int_equal(start_info_fdt_write(tree, START_INFO_FDT_SIZE, 1, 4ull << 20, 1, cmdline,
+                                          &len), 0);
+    assert_null(start_info_parse(tree, len, &si));
+    assert_int_equal(strlen(si.cmdline), sizeof(cmdline) - 1);
+    assert_int_equal(start_info_fdt_write(tree, START_INFO_FDT_SIZE, 1, 4ull << 20,
+                                          HV_MAX_VCPUS, "app", &len), 0);
+    assert_null(start_info_parse(tree, len, &si));
+    assert_int_equal(si.nr_vcpus, HV_MAX_VCPUS);
+    assert_int_equal(start_info_fdt_write(tree, START_INFO_FDT_SIZE, 1, 4ull << 20,
+                                          HV_MAX_VCPUS, cmdline, &len), -HV_E2BIG);
+}
+
 static void test_broken_structure_is_rejected(void **state)
 {
     struct start_info si;
@@ -246,6 +283,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good_tree_is_read),
+        cmocka_unit_test(test_builders_tree_is_read),
         cmocka_unit_test(test_broken_structure_is_rejected),
         cmocka_unit_test(test_bad_properties_are_named),
         cmocka_unit_test(test_bad_command_lines_are_rejected),

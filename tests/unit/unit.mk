@@ -36,16 +36,16 @@ $(BUILD)/host/hv/common/vsnprintf.o: UNIT_CFLAGS += -Dvsnprintf=hv_test_vsnprint
 # hv/common that runs on the host, over the host machine (host_machine.c).
 CORE_NAMES := domain sched grant event memory console physdev
 CORE_COMMON := audit console console_input console_ring domain domain_build domctl elf event grant guest_access heap hypercall memory \
-	page_alloc physdev physdev_msi rangeset \
+	start_info_fdt page_alloc physdev physdev_msi rangeset \
 	printk sched time vcpu
 CORE_OBJS := $(BUILD)/host/tests/unit/host_machine.o \
 	$(patsubst %,$(BUILD)/host/hv/common/%.o,$(CORE_COMMON))
 UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES))
 .SECONDARY: $(CORE_OBJS)
 
-# libfdt for the builder; its headers come through FDT_INCLUDE.
-$(BUILD)/host/hv/common/domain_build.o: UNIT_CFLAGS += -I$(FDT_INCLUDE)
-$(BUILD)/host/hv/common/domain_build.o: | $(FDT_INCLUDE)/libfdt.h
+# libfdt for the start-info writer; its headers come through FDT_INCLUDE.
+$(BUILD)/host/hv/common/start_info_fdt.o: UNIT_CFLAGS += -I$(FDT_INCLUDE)
+$(BUILD)/host/hv/common/start_info_fdt.o: | $(FDT_INCLUDE)/libfdt.h
 
 $(addprefix $(BUILD)/tests/unit/test_,$(CORE_NAMES)): $(BUILD)/tests/unit/test_%: \
 		$(BUILD)/host/tests/unit/test_%.o $(CORE_OBJS)
@@ -85,11 +85,13 @@ $(BUILD)/tests/unit/test_timerq: $(BUILD)/host/tests/unit/test_timerq.o $(TIMERQ
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
 # The library OS's pure parts (guest-libos/kernel/NAME.c), built for the
-# host: test_NAME links that file alone, with libfdt.
+# host: test_NAME links that file alone, with libfdt. The start-info reader
+# is tested against the builders' writer too.
 LIBOS_UNIT_NAMES := start_info page_run
 UNIT_TESTS += $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES))
 .SECONDARY: $(patsubst %,$(BUILD)/host/guest-libos/kernel/%.o,$(LIBOS_UNIT_NAMES))
 
+$(BUILD)/tests/unit/test_start_info: $(BUILD)/host/hv/common/start_info_fdt.o
 $(addprefix $(BUILD)/tests/unit/test_,$(LIBOS_UNIT_NAMES)): $(BUILD)/tests/unit/test_%: \
 		$(BUILD)/host/tests/unit/test_%.o $(BUILD)/host/guest-libos/kernel/%.o
 	$(call msg,HOSTLD,$@)
