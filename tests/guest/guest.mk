@@ -82,6 +82,33 @@ $(BUILD)/guests/exocc.elf: tests/guest/exocc/build $(wildcard tests/guest/exocc/
 
 GUEST_TESTS += $(BUILD)/guests/exocc.elf
 
+# exod-build: exod (toolstack/exod/exod.mk) with a file tree of its jobs
+# (tests/guest/exod-build/jobs) and the images they build: hello.elf,
+# spin.elf (runs until stopped), and bad inputs made at build time --
+# hello.elf's first 4 KiB (headers, but not the segments they describe),
+# text that is no ELF file, an image too big for 8 MiB (big.c), and a
+# command line of 2040 bytes whose start-info tree with 32 vCPUs cannot fit.
+$(eval $(call guest_app,exod-big,tests/guest/exod-build/big.c))
+$(eval $(call guest_app,exod-spin,tests/guest/exod-build/spin.c))
+EXOD_TEST_TREE := $(BUILD)/tests/guest/exod-build/tree
+$(EXOD_TEST_TREE).stamp: $(BUILD)/guests/hello.elf $(BUILD)/guests/exod-big.elf \
+		$(BUILD)/guests/exod-spin.elf \
+		tests/guest/exod-build/jobs
+	$(call msg,GEN,$(EXOD_TEST_TREE))
+	$(Q)rm -rf $(EXOD_TEST_TREE) && mkdir -p $(EXOD_TEST_TREE)
+	$(Q)cp tests/guest/exod-build/jobs $(EXOD_TEST_TREE)/jobs
+	$(Q)cp $(BUILD)/guests/hello.elf $(EXOD_TEST_TREE)/hello.elf
+	$(Q)head -c 4096 $(BUILD)/guests/hello.elf >$(EXOD_TEST_TREE)/truncated.elf
+	$(Q)yes 'This is not an ELF image.' | head -c 1024 >$(EXOD_TEST_TREE)/garbage.elf
+	$(Q)cp $(BUILD)/guests/exod-big.elf $(EXOD_TEST_TREE)/big.elf
+	$(Q)cp $(BUILD)/guests/exod-spin.elf $(EXOD_TEST_TREE)/spin.elf
+	$(Q){ printf 'hello '; printf '%2034s' '' | tr ' ' x; } >$(EXOD_TEST_TREE)/long-cmdline
+	$(Q)touch $@
+$(BUILD)/guests/exod-build.elf: $(EXOD_OBJS) $(EXOD_TEST_TREE).stamp $(EXO_LINK_DEPS)
+	$(call msg,EXO-LD,$@)
+	$(Q)$(EXO_CC) -o $@ $(EXOD_OBJS) --files $(EXOD_TEST_TREE)
+GUEST_TESTS += $(BUILD)/guests/exod-build.elf
+
 # ---- end of guest test programs -------------------------------------------
 
 all: $(GUEST_TESTS)
