@@ -108,6 +108,20 @@ $(BUILD)/tests/unit/test_tar: $(BUILD)/host/tests/unit/test_tar.o $(BUILD)/host/
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# exod's domain builder (toolstack/exod/build.c) over a fake hypervisor:
+# tests/unit/fake/exo/hypercall.h sends its hypercalls to the test.
+EXOD_UNIT_OBJS := $(BUILD)/host/toolstack/exod/build.o $(BUILD)/host/hv/common/elf.o \
+	$(BUILD)/host/hv/common/start_info_fdt.o
+UNIT_TESTS += $(BUILD)/tests/unit/test_exod_build
+.SECONDARY: $(EXOD_UNIT_OBJS)
+$(BUILD)/host/toolstack/exod/build.o $(BUILD)/host/tests/unit/test_exod_build.o: \
+	UNIT_CFLAGS += -Itests/unit/fake -I$(FDT_INCLUDE)
+$(BUILD)/host/tests/unit/test_exod_build.o: | $(FDT_INCLUDE)/libfdt.h
+$(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o $(EXOD_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
