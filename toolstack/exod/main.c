@@ -105,7 +105,7 @@ static int number(const char *s, unsigned long long *out)
     return errno || end == s || *end || *s == '-' ? -1 : 0;
 }
 
-/* The domains exod did not start with: none may outlive a job. */
+/* How many domains exist: a job must leave as many as it found. */
 static unsigned int count_domains(void)
 {
     struct hv_domctl_info list[1];
