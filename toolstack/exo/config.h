@@ -61,6 +61,7 @@ struct config_disk {
     bool readonly;
 };
 
+/* About 45 KiB with its paths: allocate it rather than put it on a small stack. */
 struct config {
     char name[CONFIG_NAME_MAX + 1];
     char kernel[CONFIG_PATH_MAX];     /* resolved; it existed when parsed */
