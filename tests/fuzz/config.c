@@ -60,8 +60,7 @@ static void check_message(const char *msg, int warning)
 
     if (len == 0 || len >= CONFIG_MESSAGE_MAX)
         fail("a message of a bad length", msg);
-    if (strncmp(msg, NAME ":", strlen(NAME ":")) &&
-        strncmp(msg, "<command line>:argument ", 24))
+    if (strncmp(msg, NAME ":", strlen(NAME ":")) && strncmp(msg, "<command line>:argument ", 24))
         fail("a message that names no place", msg);
     if (warning && !strstr(msg, ": warning: "))
         fail("a warning that does not say so", msg);
@@ -109,8 +108,8 @@ static void check_config(const struct config *c)
         fail("a kernel that is not a file accepted", c->kernel);
     check_string(c->cmdline, sizeof(c->cmdline), "cmdline");
     if (c->memory < CONFIG_MEMORY_MIN || c->memory > CONFIG_MEMORY_MAX ||
-        c->memory % CONFIG_MEMORY_ALIGN || c->maxmem < c->memory ||
-        c->maxmem > CONFIG_MEMORY_MAX || c->maxmem % CONFIG_MEMORY_ALIGN)
+        c->memory % CONFIG_MEMORY_ALIGN || c->maxmem < c->memory || c->maxmem > CONFIG_MEMORY_MAX ||
+        c->maxmem % CONFIG_MEMORY_ALIGN)
         fail("memory or maxmem out of range", NULL);
     if (c->vcpus < 1 || c->vcpus > HV_MAX_VCPUS)
         fail("vcpus out of range", NULL);
@@ -157,7 +156,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *copy, *args[MAX_ARGS], err[CONFIG_MESSAGE_MAX];
     const char *end;
-    struct config_input in = { .name = NAME, .warn = check_warning };
+    struct config_input in = {.name = NAME, .warn = check_warning};
     int warnings = 0, rc;
 
     if (!dir[0])
@@ -173,7 +172,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     in.dir = dir;
     in.warn_arg = &warnings;
     while (end && in.argc < MAX_ARGS) {
-        const char *arg = end + 1, *next = memchr(arg, '\0', size - (size_t)(arg - (const char *)data));
+        const char *arg = end + 1,
+                   *next = memchr(arg, '\0', size - (size_t)(arg - (const char *)data));
         size_t len = next ? (size_t)(next - arg) : size - (size_t)(arg - (const char *)data);
 
         args[in.argc] = strndup(arg, len);

@@ -322,6 +322,8 @@ static void test_syntax_errors(void **state)
 {
     expect_error(HEAD "cmdline = \"abc\n", ":3:11: unterminated string");
     expect_error(HEAD "cmdline = 'abc", ":3:11: unterminated string");
+    expect_error(HEAD "cmdline = \"abc\\", ":3:11: unterminated string");
+    expect_error(HEAD "cmdline = \"abc\\\n\"\n", ":3:11: unterminated string");
     expect_error(HEAD "memory 64\n", ":3:8: expected '=' after 'memory', got an integer");
     expect_error(HEAD "memory\n", ":3:7: expected '=' after 'memory', got the end of the line");
     expect_error(HEAD "memory =\n", ":3:9: expected a value for 'memory', got the end of the line");

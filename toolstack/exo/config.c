@@ -547,8 +547,10 @@ static int finish(struct parse_state *s)
     return 0;
 }
 
-int config_parse(struct config *out, const struct config_input *in, char *err, size_t err_size)
+int config_parse(struct config *out, const struct config_input *in_arg, char *err, size_t err_size)
 {
+    struct config_input named = *in_arg;
+    const struct config_input *in = &named;
     struct parse_state s = {
         .in = in,
         .o = {in->name, 0},
@@ -559,6 +561,8 @@ int config_parse(struct config *out, const struct config_input *in, char *err, s
     int first = in->first_arg ? in->first_arg : 1, rc;
     char *arena = NULL;
 
+    if (!named.name)
+        named.name = s.o.file = "<configuration>";
     if (in->len > CONFIG_FILE_MAX) {
         config_error(err, err_size, &s.o, 0, 0, "%zu bytes, more than the limit of %u", in->len,
                      CONFIG_FILE_MAX);

@@ -101,8 +101,10 @@ static int lex_string(struct lexer *lx, struct token *t)
         /* Only double-quoted strings have escapes, and only for the
          * characters a string could not hold otherwise. */
         if (c == '\\' && quote == '"') {
-            char next = lx->pos + 1 < lx->len ? lx->text[lx->pos + 1] : '\0';
+            char next = lx->pos + 1 < lx->len ? lx->text[lx->pos + 1] : '\n';
 
+            if (next == '\n')
+                return lex_error(lx, t->line, t->column, "unterminated string");
             if (next != '\\' && next != '"' && next != '\'') {
                 char buf[16];
 
