@@ -64,6 +64,7 @@ $(FDT_INCLUDE)/libfdt.h:
 include hv/hv.mk
 include guest-libos/libos.mk
 include toolstack/exod/exod.mk
+include toolstack/exo/exo.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/guest/guest.mk

@@ -58,6 +58,19 @@ $(BUILD)/fuzz/tar: $(FUZZ_TAR_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
 
+# exo's configuration-file parser (the sources toolstack/exo/exo.mk names),
+# alone; its seeds are real configuration files naming the kernel k.elf,
+# which the harness puts in a scratch folder.
+FUZZ_CONFIG_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/config.o \
+	$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(EXO_CONFIG_SRCS))
+FUZZ_TARGETS += $(BUILD)/fuzz/config
+.SECONDARY: $(FUZZ_CONFIG_OBJS)
+$(BUILD)/fuzz/obj/tests/fuzz/config.o: FUZZ_CFLAGS += -Itoolstack/exo
+$(BUILD)/fuzz/config: $(FUZZ_CONFIG_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
+
 .PHONY: fuzz-targets fuzz fuzz-seeds
 fuzz-targets: $(FUZZ_TARGETS)
 all: fuzz-targets

@@ -122,6 +122,18 @@ $(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o 
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# exo's configuration-file parser (toolstack/exo/exo.mk's sources), host
+# code built here with the sanitizers; the test writes its files into a
+# temporary folder.
+EXO_CONFIG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(EXO_CONFIG_SRCS))
+UNIT_TESTS += $(BUILD)/tests/unit/test_config
+.SECONDARY: $(EXO_CONFIG_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_config.o: UNIT_CFLAGS += -Itoolstack/exo
+$(BUILD)/tests/unit/test_config: $(BUILD)/host/tests/unit/test_config.o $(EXO_CONFIG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
