@@ -63,6 +63,7 @@ $(FDT_INCLUDE)/libfdt.h:
 
 include hv/hv.mk
 include guest-libos/libos.mk
+include toolstack/common/common.mk
 include tests/unit/unit.mk
 include tests/fuzz/fuzz.mk
 include tests/guest/guest.mk

@@ -106,6 +106,17 @@ $(BUILD)/tests/unit/test_tar: $(BUILD)/host/tests/unit/test_tar.o $(BUILD)/host/
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# The management protocol's message layer (toolstack/common/msg*.c), with
+# libfdt and xxhash.h as the host tools have them.
+MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOLSTACK_COMMON_SRCS))
+UNIT_TESTS += $(BUILD)/tests/unit/test_msg
+.SECONDARY: $(MSG_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_msg.o: UNIT_CFLAGS += $(TOOLSTACK_COMMON_CFLAGS)
+$(BUILD)/tests/unit/test_msg: $(BUILD)/host/tests/unit/test_msg.o $(MSG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 
