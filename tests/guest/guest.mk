@@ -82,6 +82,13 @@ $(BUILD)/guests/exocc.elf: tests/guest/exocc/build $(wildcard tests/guest/exocc/
 
 GUEST_TESTS += $(BUILD)/guests/exocc.elf
 
+# The management protocol's message layer, as exod links it.
+$(eval $(call guest_app,msg,tests/guest/msg/msg.c $(TOOLSTACK_COMMON_SRCS)))
+GUEST_FLAGS_msg := $(TOOLSTACK_COMMON_CFLAGS) -Itests/unit -isystem $(XXHASH_INCLUDE)
+$(patsubst %.c,$(BUILD)/guests/obj/msg/%.o,tests/guest/msg/msg.c $(TOOLSTACK_COMMON_SRCS)): \
+	| $(XXHASH_INCLUDE)/xxhash.h
+GUEST_TESTS += $(BUILD)/guests/msg.elf
+
 # ---- end of guest test programs -------------------------------------------
 
 all: $(GUEST_TESTS)

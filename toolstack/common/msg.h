@@ -183,6 +183,8 @@ __attribute__((warn_unused_result)) long msg_finish(struct msg_builder *b);
  * returns 0 or -MSG_ENOPROP (absent), -MSG_EPROPSIZE (a u32 or s32 of other
  * than 4 bytes, a u64 of other than 8), -MSG_EPROPSTRING (a string without
  * its NUL or with one inside). Strings and bytes point into the payload.
+ * A name given twice in a node reads as its first, as libfdt finds it at
+ * both ends; senders never repeat one.
  */
 __attribute__((warn_unused_result)) int msg_get_u32(const struct msg_frame *f, int node,
                                                     const char *name, uint32_t *value);
