@@ -105,12 +105,13 @@ static void record(struct run *run, int rc, const struct msg_reader *r, const st
         uint8_t *copy = malloc(MSG_HEADER_SIZE + f->length);
         struct msg_frame again;
 
-        if ((const uint8_t *)f->payload != r->buf + MSG_HEADER_SIZE ||
-            MSG_HEADER_SIZE + (size_t)f->length > r->used || f->length > r->max_payload)
-            fail("a frame outside the reader's buffer");
+        if ((const uint8_t *)f->payload != r->buf + r->start + MSG_HEADER_SIZE ||
+            MSG_HEADER_SIZE + (size_t)f->length > msg_reader_held(r) ||
+            f->length > r->max_payload || ((uintptr_t)f->payload & 7))
+            fail("a frame outside the reader's buffer, or misaligned");
         if (!copy)
             fail("out of memory");
-        memcpy(copy, r->buf, MSG_HEADER_SIZE + f->length);
+        memcpy(copy, r->buf + r->start, MSG_HEADER_SIZE + f->length);
         if (msg_decode(copy, MSG_HEADER_SIZE + f->length, &again) !=
                 (long)(MSG_HEADER_SIZE + f->length) ||
             again.type != f->type || again.request_id != f->request_id)
@@ -122,7 +123,8 @@ static void record(struct run *run, int rc, const struct msg_reader *r, const st
         fail("an error the reader never reports");
     }
     if (run->count < MAX_EVENTS) {
-        run->sums[run->count] = rc > 0 ? XXH64(r->buf, MSG_HEADER_SIZE + f->length, 0) : 0;
+        run->sums[run->count] =
+            rc > 0 ? XXH64(r->buf + r->start, MSG_HEADER_SIZE + f->length, 0) : 0;
         run->events[run->count] = rc;
     }
     run->count++;
@@ -144,11 +146,11 @@ static void feed_all(struct run *run, const uint8_t *s, size_t len, size_t chunk
         size_t took = msg_reader_feed(&r, s + off, n);
 
         off += took;
-        if (r.used > r.size)
+        if (r.start > r.end || r.end > r.size)
             fail("the reader holds more than its buffer");
         while ((rc = msg_reader_next(&r, &f)) != 0)
             record(run, rc, &r, &f);
-        if (took == 0 && r.used == r.size)
+        if (took == 0 && msg_reader_held(&r) == r.size)
             fail("a full reader that makes no progress");
     }
     /* The stream ends: everything held must come out or be dropped; each
@@ -163,7 +165,7 @@ static void feed_all(struct run *run, const uint8_t *s, size_t len, size_t chunk
             break;
         record(run, rc, &r, &f);
     }
-    if (r.used)
+    if (msg_reader_held(&r))
         fail("bytes left after the stream ended");
     if (run->frame_bytes + r.dropped != len)
         fail("bytes neither delivered nor dropped");

@@ -164,6 +164,8 @@ static void test_round_trip(void **state)
         long len = msg_sample_build(&msg_samples[n], 0x10000 + (uint32_t)n, frame_buf, FRAME_BUF);
 
         assert_true(len > MSG_HEADER_SIZE);
+        /* Frames one after another stay 8-byte aligned. */
+        assert_int_equal(len % 8, 0);
         assert_int_equal(msg_decode(frame_buf, (size_t)len, &f), len);
         assert_int_equal(f.version, MSG_VERSION);
         assert_int_equal(f.request_id, 0x10000 + n);
@@ -314,6 +316,7 @@ enum damage {
     D_PAYLOAD_BYTE,
     D_RESERVED,
     D_FLAGS,
+    D_UNALIGNED_LENGTH,
     D_OVERSIZE,
     D_BAD_FDT,
     D_TRUNCATED,
@@ -360,6 +363,10 @@ static int damage(uint8_t *f, size_t len, enum damage d)
         return -MSG_EHEADER;
     case D_FLAGS:
         f[MSG_OFF_FLAGS] |= 2;
+        reseal_header(f);
+        return -MSG_EHEADER;
+    case D_UNALIGNED_LENGTH:
+        f[MSG_OFF_LENGTH] -= 4;
         reseal_header(f);
         return -MSG_EHEADER;
     case D_OVERSIZE:
@@ -434,7 +441,7 @@ static void check_damage(enum damage d)
         assert_int_equal(r.errors, 1);
         assert_int_equal(r.last_error, -err);
         assert_int_equal(r.frames, 3);
-        assert_int_equal(r.used, 0);
+        assert_int_equal(msg_reader_held(&r), 0);
     }
     free(s.data);
 }
@@ -448,7 +455,12 @@ static void test_bad_payload_sum(void **state)
     check_damage(D_PAYLOAD_SUM_RESEALED);
     check_damage(D_PAYLOAD_BYTE);
 }
-static void test_reserved_bits(void **state) { check_damage(D_RESERVED); check_damage(D_FLAGS); }
+static void test_reserved_bits(void **state)
+{
+    check_damage(D_RESERVED);
+    check_damage(D_FLAGS);
+    check_damage(D_UNALIGNED_LENGTH);
+}
 static void test_oversize(void **state) { check_damage(D_OVERSIZE); }
 static void test_bad_fdt(void **state) { check_damage(D_BAD_FDT); }
 static void test_truncated(void **state) { check_damage(D_TRUNCATED); check_damage(D_CUT_SHORT); }
@@ -472,7 +484,7 @@ static void test_oversize_from_header(void **state)
     assert_int_equal(msg_reader_feed(&r, hdr, sizeof(hdr)), sizeof(hdr));
     assert_int_equal(msg_reader_next(&r, &f), -MSG_EOVERSIZE);
     assert_int_equal(msg_reader_next(&r, &f), 0);
-    assert_int_equal(r.used, 0);
+    assert_int_equal(msg_reader_held(&r), 0);
 
     /* 2 KiB of image data does not fit a 1 KiB reader; what follows does. */
     {
@@ -555,7 +567,7 @@ static void test_random_bytes(void **state)
                 assert_true(rc < 0);
         assert_int_equal(r.frames, 0);
         assert_true(r.errors > (round ? sizeof(noise) / 100 - 1 : 0));
-        assert_int_equal(r.used, 0);
+        assert_int_equal(msg_reader_held(&r), 0);
         assert_int_equal(r.dropped, sizeof(noise));
     }
 }

@@ -128,6 +128,8 @@ int msg_header_read(const void *hdr, uint32_t max_payload, struct msg_frame *f,
         return -MSG_EHEADER;
     if (get_le32(h + MSG_OFF_LENGTH) > max_payload || get_le32(h + MSG_OFF_LENGTH) > MSG_PAYLOAD_MAX)
         return -MSG_EOVERSIZE;
+    if (get_le32(h + MSG_OFF_LENGTH) & 7)
+        return -MSG_EHEADER;
     f->version = (uint16_t)get_le16(h + MSG_OFF_VERSION);
     f->type = (uint16_t)get_le16(h + MSG_OFF_TYPE);
     f->flags = get_le32(h + MSG_OFF_FLAGS);
@@ -263,12 +265,21 @@ void msg_node_end(struct msg_builder *b)
 long msg_finish(struct msg_builder *b)
 {
     struct msg_frame f;
+    uint32_t size, padded;
 
     msg_node_end(b);
     if (!b->error)
         note(b, fdt_finish(payload_of(b)));
     if (b->error)
         return b->error;
+    /* Zeroes after the strings block, inside the tree's total size, keep
+     * the next frame in a buffer 8-byte aligned. */
+    size = fdt_totalsize(payload_of(b));
+    padded = (size + 7) & ~7u;
+    if (padded > b->size - MSG_HEADER_SIZE || padded > MSG_PAYLOAD_MAX)
+        return b->error = -MSG_ENOSPC;
+    memset(b->buf + MSG_HEADER_SIZE + size, 0, padded - size);
+    fdt_set_totalsize(payload_of(b), padded);
     f.version = MSG_VERSION;
     f.type = b->type;
     f.flags = b->flags;

@@ -39,7 +39,7 @@
 #define MSG_OFF_TYPE 6             /* u16 enum msg_type */
 #define MSG_OFF_FLAGS 8            /* u32 MSG_FLAG_* */
 #define MSG_OFF_REQUEST_ID 12      /* u32 chosen by the requester, echoed in replies */
-#define MSG_OFF_LENGTH 16          /* u32 payload bytes after the header */
+#define MSG_OFF_LENGTH 16          /* u32 payload bytes after the header, a multiple of 8 */
 #define MSG_OFF_RESERVED 20        /* u32 zero */
 #define MSG_OFF_PAYLOAD_SUM 24     /* u64 XXH64 of the payload */
 #define MSG_OFF_HEADER_SUM 32      /* u64 XXH64 of bytes 0..31 */
@@ -80,7 +80,7 @@ enum msg_type {
 /* Errors, returned negated. */
 enum msg_error {
     MSG_EMAGIC = 1,   /* bytes that do not start a frame */
-    MSG_EHEADER,      /* header checksum mismatch, or reserved bits set */
+    MSG_EHEADER,      /* header checksum mismatch, reserved bits set, length not 8-aligned */
     MSG_EVERSION,     /* a protocol version this side does not speak */
     MSG_EOVERSIZE,    /* declared payload over the reader's limit */
     MSG_EPAYLOAD,     /* payload checksum mismatch */
@@ -118,8 +118,8 @@ void msg_header_write(void *hdr, const struct msg_frame *f);
 
 /*
  * Checks the header at hdr[MSG_HEADER_SIZE]: magic, version, header
- * checksum, reserved bits, then the length against max_payload, in that
- * order. The version comes before the checksum so that a peer speaking
+ * checksum, reserved bits, then the length against max_payload and that
+ * it is a multiple of 8, in that order. The version comes before the checksum so that a peer speaking
  * another version, whose header may differ past its first eight bytes, is
  * told so; nothing else is believed before the checksum vouches for it.
  * On success fills f (payload left NULL) and *payload_sum. Returns 0 or
@@ -132,7 +132,9 @@ __attribute__((warn_unused_result)) int msg_header_read(const void *hdr, uint32_
 /*
  * Checks a whole frame's payload, f->length bytes at f->payload: its
  * checksum against the header's (sum), then that it is a device tree that
- * passes fdt_check_full and fills exactly f->length bytes. Returns 0 or
+ * passes fdt_check_full and whose total size is exactly f->length bytes
+ * (the builder pads the tree to a multiple of 8 bytes, so that frames
+ * after one another stay 8-byte aligned, as libfdt wants its trees). Returns 0 or
  * -MSG_EPAYLOAD, -MSG_EFDT.
  */
 __attribute__((warn_unused_result)) int msg_payload_check(const struct msg_frame *f,
@@ -217,7 +219,8 @@ int msg_get_flag(const struct msg_frame *f, int node, const char *name);
 struct msg_reader {
     uint8_t *buf;
     size_t size;
-    size_t used;          /* bytes held, from buf[0], the would-be frame's start */
+    size_t start;         /* the would-be frame's first byte in buf */
+    size_t end;           /* one past the last byte held */
     size_t consumed;      /* bytes of a delivered frame, dropped on the next call */
     uint32_t max_payload; /* the smaller of the buffer's room and MSG_PAYLOAD_MAX */
     uint64_t frames;      /* frames delivered */
@@ -226,6 +229,12 @@ struct msg_reader {
     int last_error;       /* the last error reported, negated; 0 if none */
     int scanning;         /* looking for a magic after garbage or a bad frame */
 };
+
+/* Bytes the reader holds. */
+static inline size_t msg_reader_held(const struct msg_reader *r)
+{
+    return r->end - r->start;
+}
 
 /* Returns 0 or -MSG_ENOSPC if buf is too small or not 8-byte aligned. */
 __attribute__((warn_unused_result)) int msg_reader_init(struct msg_reader *r, void *buf,
