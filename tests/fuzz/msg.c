@@ -29,8 +29,8 @@
 #define MAX_EVENTS 4096
 
 struct run {
-    int events[MAX_EVENTS];       /* 1 for a frame, else the error */
-    uint64_t sums[MAX_EVENTS];    /* a frame's XXH64, over header and payload */
+    int events[MAX_EVENTS];    /* 1 for a frame, else the error */
+    uint64_t sums[MAX_EVENTS]; /* a frame's XXH64, over header and payload */
     size_t count;
     uint64_t frame_bytes;
 };
@@ -57,7 +57,8 @@ static void reseal(uint8_t *s, size_t len)
         if (memcmp(s + i, "EXOM", 4))
             continue;
         plen = (uint32_t)s[i + MSG_OFF_LENGTH] | (uint32_t)s[i + MSG_OFF_LENGTH + 1] << 8 |
-               (uint32_t)s[i + MSG_OFF_LENGTH + 2] << 16 | (uint32_t)s[i + MSG_OFF_LENGTH + 3] << 24;
+               (uint32_t)s[i + MSG_OFF_LENGTH + 2] << 16 |
+               (uint32_t)s[i + MSG_OFF_LENGTH + 3] << 24;
         if (plen > len - i - MSG_HEADER_SIZE)
             continue;
         put_le(s + i + MSG_OFF_PAYLOAD_SUM, XXH64(s + i + MSG_HEADER_SIZE, plen, 0), 8);
@@ -72,7 +73,8 @@ static void walk(const struct msg_frame *f)
     int node = 0, depth = 0, prop;
 
     for (; node >= 0; node = fdt_next_node(fdt, node, &depth)) {
-        fdt_for_each_property_offset(prop, fdt, node) {
+        fdt_for_each_property_offset(prop, fdt, node)
+        {
             const char *name;
             const char *str;
             const void *data;

@@ -34,69 +34,99 @@ struct msg_sample {
 };
 
 static const struct msg_sample msg_samples[] = {
-    { MSG_HELLO, 0, { { S_U32, "version", 1, 0, 0 },
-                      { S_STR, "capabilities", 0, "image-data console", 0 } } },
-    { MSG_CREATE, 0, { { S_STR, "config", 0, "name = \"web\"\nmemory = 64\nvcpus = 2\n", 0 },
-                       { S_U64, "image", 0x0123456789abcdefull, 0, 0 },
-                       { S_FLAG, "paused", 0, 0, 0 } } },
-    { MSG_DESTROY, 0, { { S_U32, "domain", 3, 0, 0 } } },
-    { MSG_SHUTDOWN, 0, { { S_U32, "domain", 4, 0, 0 } } },
-    { MSG_REBOOT, 0, { { S_U32, "domain", 5, 0, 0 } } },
-    { MSG_PAUSE, 0, { { S_STR, "name", 0, "web", 0 } } },
-    { MSG_UNPAUSE, 0, { { S_STR, "name", 0, "web", 0 } } },
-    { MSG_LIST, 0, { { 0 } } },
-    { MSG_INFO, 0, { { S_U32, "domain", 1, 0, 0 } } },
-    { MSG_DMESG, 0, { { S_U32, "max-bytes", 65536, 0, 0 } } },
-    { MSG_CONSOLE_ATTACH, 0, { { S_U32, "domain", 2, 0, 0 } } },
-    { MSG_CONSOLE_INPUT, 0, { { S_U32, "domain", 2, 0, 0 },
-                              { S_BYTES, "data", 0, "ls\n\0\x01\x01\x01", 7 } } },
-    { MSG_VCPU_LIST, 0, { { S_U32, "domain", 2, 0, 0 } } },
-    { MSG_VCPU_PIN, 0, { { S_U32, "domain", 2, 0, 0 }, { S_U32, "vcpu", 1, 0, 0 },
-                         { S_U32, "cpu", 0, 0, 0 } } },
-    { MSG_STATS, 0, { { 0 } } },
-    { MSG_IMAGE_DATA, MSG_FLAG_MORE, { { S_U64, "image", 0xfeedfacecafebeefull, 0, 0 },
-                                       { S_U64, "size", 300000, 0, 0 },
-                                       { S_U64, "offset", 0, 0, 0 },
-                                       { S_BYTES, "data", 0, "\x7f" "ELF\x02\x01\x01", 7 } } },
-    { MSG_OK, 0, { { S_S32, "status", 0, 0, 0 },
-                   { S_NODE, "domain@0", 0, 0, 0 },
-                   { S_U32, "id", 0, 0, 0 },
-                   { S_STR, "name", 0, "exod", 0 },
-                   { S_STR, "state", 0, "running", 0 },
-                   { S_U64, "memory-kib", 65536, 0, 0 },
-                   { S_U32, "vcpus", 1, 0, 0 },
-                   { S_END, 0, 0, 0, 0 },
-                   { S_NODE, "domain@1", 0, 0, 0 },
-                   { S_U32, "id", 1, 0, 0 },
-                   { S_STR, "name", 0, "web", 0 },
-                   { S_END, 0, 0, 0, 0 } } },
-    { MSG_ERROR, 0, { { S_S32, "status", (uint64_t)-3, 0, 0 },
-                      { S_STR, "message", 0, "no domain named 'web'", 0 } } },
-    { MSG_CONSOLE_OUTPUT, MSG_FLAG_MORE, { { S_U32, "domain", 2, 0, 0 },
-                                           { S_BYTES, "data", 0, "hello\r\n", 7 } } },
+    {MSG_HELLO,
+     0,
+     {{S_U32, "version", 1, 0, 0}, {S_STR, "capabilities", 0, "image-data console", 0}}},
+    {MSG_CREATE,
+     0,
+     {{S_STR, "config", 0, "name = \"web\"\nmemory = 64\nvcpus = 2\n", 0},
+      {S_U64, "image", 0x0123456789abcdefull, 0, 0},
+      {S_FLAG, "paused", 0, 0, 0}}},
+    {MSG_DESTROY, 0, {{S_U32, "domain", 3, 0, 0}}},
+    {MSG_SHUTDOWN, 0, {{S_U32, "domain", 4, 0, 0}}},
+    {MSG_REBOOT, 0, {{S_U32, "domain", 5, 0, 0}}},
+    {MSG_PAUSE, 0, {{S_STR, "name", 0, "web", 0}}},
+    {MSG_UNPAUSE, 0, {{S_STR, "name", 0, "web", 0}}},
+    {MSG_LIST, 0, {{0}}},
+    {MSG_INFO, 0, {{S_U32, "domain", 1, 0, 0}}},
+    {MSG_DMESG, 0, {{S_U32, "max-bytes", 65536, 0, 0}}},
+    {MSG_CONSOLE_ATTACH, 0, {{S_U32, "domain", 2, 0, 0}}},
+    {MSG_CONSOLE_INPUT,
+     0,
+     {{S_U32, "domain", 2, 0, 0}, {S_BYTES, "data", 0, "ls\n\0\x01\x01\x01", 7}}},
+    {MSG_VCPU_LIST, 0, {{S_U32, "domain", 2, 0, 0}}},
+    {MSG_VCPU_PIN,
+     0,
+     {{S_U32, "domain", 2, 0, 0}, {S_U32, "vcpu", 1, 0, 0}, {S_U32, "cpu", 0, 0, 0}}},
+    {MSG_STATS, 0, {{0}}},
+    {MSG_IMAGE_DATA,
+     MSG_FLAG_MORE,
+     {{S_U64, "image", 0xfeedfacecafebeefull, 0, 0},
+      {S_U64, "size", 300000, 0, 0},
+      {S_U64, "offset", 0, 0, 0},
+      {S_BYTES, "data", 0,
+       "\x7f"
+       "ELF\x02\x01\x01",
+       7}}},
+    {MSG_OK,
+     0,
+     {{S_S32, "status", 0, 0, 0},
+      {S_NODE, "domain@0", 0, 0, 0},
+      {S_U32, "id", 0, 0, 0},
+      {S_STR, "name", 0, "exod", 0},
+      {S_STR, "state", 0, "running", 0},
+      {S_U64, "memory-kib", 65536, 0, 0},
+      {S_U32, "vcpus", 1, 0, 0},
+      {S_END, 0, 0, 0, 0},
+      {S_NODE, "domain@1", 0, 0, 0},
+      {S_U32, "id", 1, 0, 0},
+      {S_STR, "name", 0, "web", 0},
+      {S_END, 0, 0, 0, 0}}},
+    {MSG_ERROR,
+     0,
+     {{S_S32, "status", (uint64_t)-3, 0, 0}, {S_STR, "message", 0, "no domain named 'web'", 0}}},
+    {MSG_CONSOLE_OUTPUT,
+     MSG_FLAG_MORE,
+     {{S_U32, "domain", 2, 0, 0}, {S_BYTES, "data", 0, "hello\r\n", 7}}},
 };
 
 #define MSG_SAMPLE_COUNT (sizeof(msg_samples) / sizeof(msg_samples[0]))
 
 /* Builds sample s with request id id into buf; returns the frame's size or
  * a negative enum msg_error. */
-static inline long msg_sample_build(const struct msg_sample *s, uint32_t id, void *buf,
-                                    size_t size)
+static inline long msg_sample_build(const struct msg_sample *s, uint32_t id, void *buf, size_t size)
 {
     struct msg_builder b;
 
     msg_begin(&b, buf, size, s->type, s->flags, id);
     for (const struct sample_prop *p = s->props; p < s->props + SAMPLE_PROPS_MAX; p++) {
         switch (p->kind) {
-        case S_NONE: return msg_finish(&b);
-        case S_U32: msg_put_u32(&b, p->name, (uint32_t)p->value); break;
-        case S_U64: msg_put_u64(&b, p->name, p->value); break;
-        case S_S32: msg_put_s32(&b, p->name, (int32_t)p->value); break;
-        case S_STR: msg_put_string(&b, p->name, p->str); break;
-        case S_BYTES: msg_put_bytes(&b, p->name, p->str, p->len); break;
-        case S_FLAG: msg_put_flag(&b, p->name); break;
-        case S_NODE: msg_node_begin(&b, p->name); break;
-        case S_END: msg_node_end(&b); break;
+        case S_NONE:
+            return msg_finish(&b);
+        case S_U32:
+            msg_put_u32(&b, p->name, (uint32_t)p->value);
+            break;
+        case S_U64:
+            msg_put_u64(&b, p->name, p->value);
+            break;
+        case S_S32:
+            msg_put_s32(&b, p->name, (int32_t)p->value);
+            break;
+        case S_STR:
+            msg_put_string(&b, p->name, p->str);
+            break;
+        case S_BYTES:
+            msg_put_bytes(&b, p->name, p->str, p->len);
+            break;
+        case S_FLAG:
+            msg_put_flag(&b, p->name);
+            break;
+        case S_NODE:
+            msg_node_begin(&b, p->name);
+            break;
+        case S_END:
+            msg_node_end(&b);
+            break;
         }
     }
     return msg_finish(&b);

@@ -276,19 +276,19 @@ static void test_builder_limits(void **state)
 /* Several frames of different sizes; request ids name their sample. */
 static void several_frames(struct stream *s, struct event *want, size_t *nwant)
 {
-    static const size_t picks[] = { 0, 16, 1, 11, 17, 15 };
+    static const size_t picks[] = {0, 16, 1, 11, 17, 15};
 
     for (size_t i = 0; i < sizeof(picks) / sizeof(picks[0]); i++) {
         uint32_t id = (uint32_t)(1000 * (i + 1) + picks[i]);
 
         append_sample(s, picks[i], id);
-        want[(*nwant)++] = (struct event){ 0, id };
+        want[(*nwant)++] = (struct event){0, id};
     }
 }
 
 static void test_every_split(void **state)
 {
-    struct stream s = { 0 };
+    struct stream s = {0};
     struct event want[MAX_EVENTS], ev[MAX_EVENTS];
     struct msg_reader r;
     size_t nwant = 0;
@@ -380,8 +380,8 @@ static int damage(uint8_t *f, size_t len, enum damage d)
         memcpy(frame_buf, f, len);
         assert_int_equal(msg_header_read(frame_buf, MSG_PAYLOAD_MAX, &fr, &sum), 0);
         fr.payload = frame_buf + MSG_HEADER_SIZE;
-        frame_buf[MSG_HEADER_SIZE + fdt_off_dt_struct(fr.payload) +
-                  fdt_size_dt_struct(fr.payload) - 1] = 0x7;
+        frame_buf[MSG_HEADER_SIZE + fdt_off_dt_struct(fr.payload) + fdt_size_dt_struct(fr.payload) -
+                  1] = 0x7;
         msg_header_write(frame_buf, &fr);
         assert_int_equal(msg_payload_check(&fr, XXH64(fr.payload, fr.length, 0)), -MSG_EFDT);
         memcpy(f, frame_buf, len);
@@ -400,7 +400,7 @@ static int damage(uint8_t *f, size_t len, enum damage d)
  */
 static void check_damage(enum damage d)
 {
-    struct stream s = { 0 };
+    struct stream s = {0};
     struct event ev[MAX_EVENTS];
     struct msg_reader r;
     size_t bad, bad_len;
@@ -435,7 +435,7 @@ static void check_damage(enum damage d)
     append_sample(&s, 0, 4000);
 
     for (size_t chunk = 0; chunk <= 64; chunk = chunk ? chunk * 4 : 1) {
-        const struct event want[] = { { 0, 1002 }, { err, 0 }, { 0, 3017 }, { 0, 4000 } };
+        const struct event want[] = {{0, 1002}, {err, 0}, {0, 3017}, {0, 4000}};
 
         expect_events(ev, run(&s, READER_BUF, 0, chunk, d == D_TRUNCATED, ev, &r), want, 4);
         assert_int_equal(r.errors, 1);
@@ -446,9 +446,20 @@ static void check_damage(enum damage d)
     free(s.data);
 }
 
-static void test_bad_magic(void **state) { check_damage(D_MAGIC); }
-static void test_bad_version(void **state) { check_damage(D_VERSION); check_damage(D_VERSION_RESEALED); }
-static void test_bad_header_sum(void **state) { check_damage(D_HEADER_BIT); check_damage(D_HEADER_SUM); }
+static void test_bad_magic(void **state)
+{
+    check_damage(D_MAGIC);
+}
+static void test_bad_version(void **state)
+{
+    check_damage(D_VERSION);
+    check_damage(D_VERSION_RESEALED);
+}
+static void test_bad_header_sum(void **state)
+{
+    check_damage(D_HEADER_BIT);
+    check_damage(D_HEADER_SUM);
+}
 static void test_bad_payload_sum(void **state)
 {
     check_damage(D_PAYLOAD_SUM);
@@ -461,9 +472,19 @@ static void test_reserved_bits(void **state)
     check_damage(D_FLAGS);
     check_damage(D_UNALIGNED_LENGTH);
 }
-static void test_oversize(void **state) { check_damage(D_OVERSIZE); }
-static void test_bad_fdt(void **state) { check_damage(D_BAD_FDT); }
-static void test_truncated(void **state) { check_damage(D_TRUNCATED); check_damage(D_CUT_SHORT); }
+static void test_oversize(void **state)
+{
+    check_damage(D_OVERSIZE);
+}
+static void test_bad_fdt(void **state)
+{
+    check_damage(D_BAD_FDT);
+}
+static void test_truncated(void **state)
+{
+    check_damage(D_TRUNCATED);
+    check_damage(D_CUT_SHORT);
+}
 
 /* An oversize frame is refused from its header: nothing after it is
  * needed, and a reader with a small buffer refuses frames it cannot hold. */
@@ -472,7 +493,7 @@ static void test_oversize_from_header(void **state)
     struct msg_reader r;
     struct msg_frame f;
     uint8_t hdr[MSG_HEADER_SIZE];
-    struct stream s = { 0 };
+    struct stream s = {0};
     struct event ev[MAX_EVENTS];
     size_t big;
 
@@ -501,7 +522,7 @@ static void test_oversize_from_header(void **state)
         append_sample(&s, 3, 1003);
     }
     {
-        const struct event want[] = { { -MSG_EOVERSIZE, 0 }, { 0, 1003 } };
+        const struct event want[] = {{-MSG_EOVERSIZE, 0}, {0, 1003}};
 
         expect_events(ev, run(&s, 1024, 0, 0, 0, ev, &r), want, 2);
         assert_true(r.dropped >= big);
@@ -512,15 +533,15 @@ static void test_oversize_from_header(void **state)
 static void test_garbage_prefix(void **state)
 {
     static const char junk[] = "login: EXO\0EXOEXOM garbage E";
-    struct stream s = { 0 };
+    struct stream s = {0};
     struct event want[MAX_EVENTS], ev[MAX_EVENTS];
     struct msg_reader r;
     size_t nwant = 2;
 
     /* Garbage is one error however it arrives; a magic inside it starts
      * a would-be frame, whose header is another. */
-    want[0] = (struct event){ -MSG_EMAGIC, 0 };
-    want[1] = (struct event){ -MSG_EVERSION, 0 };
+    want[0] = (struct event){-MSG_EMAGIC, 0};
+    want[1] = (struct event){-MSG_EVERSION, 0};
     append(&s, junk, sizeof(junk));
     several_frames(&s, want, &nwant);
     for (size_t split = 0; split <= sizeof(junk) + MSG_HEADER_SIZE; split++) {
@@ -587,22 +608,14 @@ static void test_reader_init(void **state)
 int main(void)
 {
     static const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_header_layout),
-        cmocka_unit_test(test_getters),
-        cmocka_unit_test(test_builder_limits),
-        cmocka_unit_test(test_every_split),
-        cmocka_unit_test(test_bad_magic),
-        cmocka_unit_test(test_bad_version),
-        cmocka_unit_test(test_bad_header_sum),
-        cmocka_unit_test(test_bad_payload_sum),
-        cmocka_unit_test(test_reserved_bits),
-        cmocka_unit_test(test_oversize),
-        cmocka_unit_test(test_bad_fdt),
-        cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_oversize_from_header),
-        cmocka_unit_test(test_garbage_prefix),
-        cmocka_unit_test(test_random_bytes),
+        cmocka_unit_test(test_round_trip),      cmocka_unit_test(test_header_layout),
+        cmocka_unit_test(test_getters),         cmocka_unit_test(test_builder_limits),
+        cmocka_unit_test(test_every_split),     cmocka_unit_test(test_bad_magic),
+        cmocka_unit_test(test_bad_version),     cmocka_unit_test(test_bad_header_sum),
+        cmocka_unit_test(test_bad_payload_sum), cmocka_unit_test(test_reserved_bits),
+        cmocka_unit_test(test_oversize),        cmocka_unit_test(test_bad_fdt),
+        cmocka_unit_test(test_truncated),       cmocka_unit_test(test_oversize_from_header),
+        cmocka_unit_test(test_garbage_prefix),  cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_reader_init),
     };
 

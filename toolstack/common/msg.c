@@ -53,25 +53,44 @@ const char *msg_strerror(int err)
 const char *msg_type_name(uint16_t type)
 {
     switch (type) {
-    case MSG_HELLO: return "hello";
-    case MSG_CREATE: return "create";
-    case MSG_DESTROY: return "destroy";
-    case MSG_SHUTDOWN: return "shutdown";
-    case MSG_REBOOT: return "reboot";
-    case MSG_PAUSE: return "pause";
-    case MSG_UNPAUSE: return "unpause";
-    case MSG_LIST: return "list";
-    case MSG_INFO: return "info";
-    case MSG_DMESG: return "dmesg";
-    case MSG_CONSOLE_ATTACH: return "console-attach";
-    case MSG_CONSOLE_INPUT: return "console-input";
-    case MSG_VCPU_LIST: return "vcpu-list";
-    case MSG_VCPU_PIN: return "vcpu-pin";
-    case MSG_STATS: return "stats";
-    case MSG_IMAGE_DATA: return "image-data";
-    case MSG_OK: return "ok";
-    case MSG_ERROR: return "error";
-    case MSG_CONSOLE_OUTPUT: return "console-output";
+    case MSG_HELLO:
+        return "hello";
+    case MSG_CREATE:
+        return "create";
+    case MSG_DESTROY:
+        return "destroy";
+    case MSG_SHUTDOWN:
+        return "shutdown";
+    case MSG_REBOOT:
+        return "reboot";
+    case MSG_PAUSE:
+        return "pause";
+    case MSG_UNPAUSE:
+        return "unpause";
+    case MSG_LIST:
+        return "list";
+    case MSG_INFO:
+        return "info";
+    case MSG_DMESG:
+        return "dmesg";
+    case MSG_CONSOLE_ATTACH:
+        return "console-attach";
+    case MSG_CONSOLE_INPUT:
+        return "console-input";
+    case MSG_VCPU_LIST:
+        return "vcpu-list";
+    case MSG_VCPU_PIN:
+        return "vcpu-pin";
+    case MSG_STATS:
+        return "stats";
+    case MSG_IMAGE_DATA:
+        return "image-data";
+    case MSG_OK:
+        return "ok";
+    case MSG_ERROR:
+        return "error";
+    case MSG_CONSOLE_OUTPUT:
+        return "console-output";
     }
     return NULL;
 }
@@ -126,7 +145,8 @@ int msg_header_read(const void *hdr, uint32_t max_payload, struct msg_frame *f,
         return -MSG_EHEADER;
     if (get_le32(h + MSG_OFF_RESERVED) || (get_le32(h + MSG_OFF_FLAGS) & ~MSG_FLAGS_KNOWN))
         return -MSG_EHEADER;
-    if (get_le32(h + MSG_OFF_LENGTH) > max_payload || get_le32(h + MSG_OFF_LENGTH) > MSG_PAYLOAD_MAX)
+    if (get_le32(h + MSG_OFF_LENGTH) > max_payload ||
+        get_le32(h + MSG_OFF_LENGTH) > MSG_PAYLOAD_MAX)
         return -MSG_EOVERSIZE;
     if (get_le32(h + MSG_OFF_LENGTH) & 7)
         return -MSG_EHEADER;

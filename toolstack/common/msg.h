@@ -29,20 +29,20 @@
 #define MSG_MAGIC 0x4d4f5845u /* "EXOM" in stream order */
 #define MSG_VERSION 1
 #define MSG_HEADER_SIZE 40
-#define MSG_PAYLOAD_MAX (1u << 20) /* the largest payload any reader accepts */
+#define MSG_PAYLOAD_MAX (1u << 20)             /* the largest payload any reader accepts */
 #define MSG_READER_MIN (MSG_HEADER_SIZE + 128) /* room for a small tree */
 #define MSG_CHUNK_MAX (512u << 10) /* the most image bytes one IMAGE_DATA frame carries */
 
 /* Header fields: byte offsets, all little-endian. */
-#define MSG_OFF_MAGIC 0            /* u32 MSG_MAGIC */
-#define MSG_OFF_VERSION 4          /* u16 MSG_VERSION */
-#define MSG_OFF_TYPE 6             /* u16 enum msg_type */
-#define MSG_OFF_FLAGS 8            /* u32 MSG_FLAG_* */
-#define MSG_OFF_REQUEST_ID 12      /* u32 chosen by the requester, echoed in replies */
-#define MSG_OFF_LENGTH 16          /* u32 payload bytes after the header, a multiple of 8 */
-#define MSG_OFF_RESERVED 20        /* u32 zero */
-#define MSG_OFF_PAYLOAD_SUM 24     /* u64 XXH64 of the payload */
-#define MSG_OFF_HEADER_SUM 32      /* u64 XXH64 of bytes 0..31 */
+#define MSG_OFF_MAGIC 0        /* u32 MSG_MAGIC */
+#define MSG_OFF_VERSION 4      /* u16 MSG_VERSION */
+#define MSG_OFF_TYPE 6         /* u16 enum msg_type */
+#define MSG_OFF_FLAGS 8        /* u32 MSG_FLAG_* */
+#define MSG_OFF_REQUEST_ID 12  /* u32 chosen by the requester, echoed in replies */
+#define MSG_OFF_LENGTH 16      /* u32 payload bytes after the header, a multiple of 8 */
+#define MSG_OFF_RESERVED 20    /* u32 zero */
+#define MSG_OFF_PAYLOAD_SUM 24 /* u64 XXH64 of the payload */
+#define MSG_OFF_HEADER_SUM 32  /* u64 XXH64 of bytes 0..31 */
 
 /* Another frame with the same request id and type follows (image chunks,
  * console output, replies split over several frames). */
@@ -79,18 +79,18 @@ enum msg_type {
 
 /* Errors, returned negated. */
 enum msg_error {
-    MSG_EMAGIC = 1,   /* bytes that do not start a frame */
-    MSG_EHEADER,      /* header checksum mismatch, reserved bits set, length not 8-aligned */
-    MSG_EVERSION,     /* a protocol version this side does not speak */
-    MSG_EOVERSIZE,    /* declared payload over the reader's limit */
-    MSG_EPAYLOAD,     /* payload checksum mismatch */
-    MSG_EFDT,         /* payload is not a well-formed device tree */
-    MSG_ETRUNCATED,   /* the stream stopped inside a frame */
-    MSG_ETYPE,        /* unknown message type */
-    MSG_ENOSPC,       /* the caller's buffer is too small */
-    MSG_ENOPROP,      /* a required property is missing */
-    MSG_EPROPSIZE,    /* a property of the wrong size */
-    MSG_EPROPSTRING,  /* a property that is not one NUL-terminated string */
+    MSG_EMAGIC = 1,  /* bytes that do not start a frame */
+    MSG_EHEADER,     /* header checksum mismatch, reserved bits set, length not 8-aligned */
+    MSG_EVERSION,    /* a protocol version this side does not speak */
+    MSG_EOVERSIZE,   /* declared payload over the reader's limit */
+    MSG_EPAYLOAD,    /* payload checksum mismatch */
+    MSG_EFDT,        /* payload is not a well-formed device tree */
+    MSG_ETRUNCATED,  /* the stream stopped inside a frame */
+    MSG_ETYPE,       /* unknown message type */
+    MSG_ENOSPC,      /* the caller's buffer is too small */
+    MSG_ENOPROP,     /* a required property is missing */
+    MSG_EPROPSIZE,   /* a property of the wrong size */
+    MSG_EPROPSTRING, /* a property that is not one NUL-terminated string */
     MSG_ERROR_COUNT,
 };
 
@@ -119,15 +119,13 @@ void msg_header_write(void *hdr, const struct msg_frame *f);
 /*
  * Checks the header at hdr[MSG_HEADER_SIZE]: magic, version, header
  * checksum, reserved bits, then the length against max_payload and that
- * it is a multiple of 8, in that order. The version comes before the checksum so that a peer speaking
- * another version, whose header may differ past its first eight bytes, is
- * told so; nothing else is believed before the checksum vouches for it.
- * On success fills f (payload left NULL) and *payload_sum. Returns 0 or
- * -MSG_EMAGIC, -MSG_EVERSION, -MSG_EHEADER, -MSG_EOVERSIZE.
+ * it is a multiple of 8, in that order. The version comes before the checksum so that a peer
+ * speaking another version, whose header may differ past its first eight bytes, is told so; nothing
+ * else is believed before the checksum vouches for it. On success fills f (payload left NULL) and
+ * *payload_sum. Returns 0 or -MSG_EMAGIC, -MSG_EVERSION, -MSG_EHEADER, -MSG_EOVERSIZE.
  */
 __attribute__((warn_unused_result)) int msg_header_read(const void *hdr, uint32_t max_payload,
-                                                        struct msg_frame *f,
-                                                        uint64_t *payload_sum);
+                                                        struct msg_frame *f, uint64_t *payload_sum);
 
 /*
  * Checks a whole frame's payload, f->length bytes at f->payload: its
@@ -137,8 +135,7 @@ __attribute__((warn_unused_result)) int msg_header_read(const void *hdr, uint32_
  * after one another stay 8-byte aligned, as libfdt wants its trees). Returns 0 or
  * -MSG_EPAYLOAD, -MSG_EFDT.
  */
-__attribute__((warn_unused_result)) int msg_payload_check(const struct msg_frame *f,
-                                                          uint64_t sum);
+__attribute__((warn_unused_result)) int msg_payload_check(const struct msg_frame *f, uint64_t sum);
 
 /*
  * Decodes the frame at the start of buf's len bytes (buf 8-byte aligned,
@@ -226,7 +223,7 @@ struct msg_reader {
     uint64_t frames;      /* frames delivered */
     uint64_t errors;      /* bad frames (or runs of garbage) reported */
     uint64_t dropped;     /* bytes thrown away while resynchronising */
-    int last_error;       /* the last error reported, negated; 0 if none */
+    int last_error;       /* the last error reported (enum msg_error), 0 if none */
     int scanning;         /* looking for a magic after garbage or a bad frame */
 };
 
@@ -253,8 +250,7 @@ size_t msg_reader_feed(struct msg_reader *r, const void *data, size_t len);
  * msg_error for a bad frame or garbage it skipped (call again: more frames
  * may follow). Each call does work bounded by the buffer's size.
  */
-__attribute__((warn_unused_result)) int msg_reader_next(struct msg_reader *r,
-                                                        struct msg_frame *f);
+__attribute__((warn_unused_result)) int msg_reader_next(struct msg_reader *r, struct msg_frame *f);
 
 /*
  * The stream ended or went quiet inside a frame (a peer that stopped

@@ -23,7 +23,10 @@
 #include <string.h>
 
 static const uint8_t magic[4] = {
-    MSG_MAGIC & 0xff, (MSG_MAGIC >> 8) & 0xff, (MSG_MAGIC >> 16) & 0xff, MSG_MAGIC >> 24,
+    MSG_MAGIC & 0xff,
+    (MSG_MAGIC >> 8) & 0xff,
+    (MSG_MAGIC >> 16) & 0xff,
+    MSG_MAGIC >> 24,
 };
 
 int msg_reader_init(struct msg_reader *r, void *buf, size_t size)
@@ -33,9 +36,8 @@ int msg_reader_init(struct msg_reader *r, void *buf, size_t size)
         return -MSG_ENOSPC;
     r->buf = buf;
     r->size = size;
-    r->max_payload = size - MSG_HEADER_SIZE > MSG_PAYLOAD_MAX
-                         ? MSG_PAYLOAD_MAX
-                         : (uint32_t)(size - MSG_HEADER_SIZE);
+    r->max_payload = size - MSG_HEADER_SIZE > MSG_PAYLOAD_MAX ? MSG_PAYLOAD_MAX
+                                                              : (uint32_t)(size - MSG_HEADER_SIZE);
     return 0;
 }
 

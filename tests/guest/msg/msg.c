@@ -94,13 +94,17 @@ static void reseal(uint8_t *h)
 
 int main(void)
 {
-    static const size_t picks[] = { 0, 16, 1, 11, 17, 15, 8 };
-    static const struct { int offset, value, reseal; long error; const char *what; } damage[] = {
-        { 1, 'x', 0, -MSG_EMAGIC, "magic" },
-        { MSG_OFF_VERSION, 2, 0, -MSG_EVERSION, "version" },
-        { MSG_OFF_REQUEST_ID, 0x55, 0, -MSG_EHEADER, "header checksum" },
-        { MSG_OFF_LENGTH + 3, 0x10, 1, -MSG_EOVERSIZE, "length over the limit" },
-        { -1, 0x40, 0, -MSG_EPAYLOAD, "payload checksum" },
+    static const size_t picks[] = {0, 16, 1, 11, 17, 15, 8};
+    static const struct {
+        int offset, value, reseal;
+        long error;
+        const char *what;
+    } damage[] = {
+        {1, 'x', 0, -MSG_EMAGIC, "magic"},
+        {MSG_OFF_VERSION, 2, 0, -MSG_EVERSION, "version"},
+        {MSG_OFF_REQUEST_ID, 0x55, 0, -MSG_EHEADER, "header checksum"},
+        {MSG_OFF_LENGTH + 3, 0x10, 1, -MSG_EOVERSIZE, "length over the limit"},
+        {-1, 0x40, 0, -MSG_EPAYLOAD, "payload checksum"},
     };
     long want[MAX_EVENTS];
     int failures = 0, ok = 1;
@@ -111,7 +115,8 @@ int main(void)
     for (size_t n = 0; n < MSG_SAMPLE_COUNT; n++) {
         long len = msg_sample_build(&msg_samples[n], (uint32_t)n, frame, sizeof(frame_));
 
-        if (len < 0 || msg_decode(frame, (size_t)len, &f) != len || msg_sample_check(&msg_samples[n], &f))
+        if (len < 0 || msg_decode(frame, (size_t)len, &f) != len ||
+            msg_sample_check(&msg_samples[n], &f))
             ok = 0;
     }
     failures += report(ok, "every message type round-trips");
@@ -156,8 +161,8 @@ int main(void)
             if (rc > 0)
                 ok = 0;
     }
-    printf("msg: 256 KiB of random bytes: %llu frames, %llu errors\n",
-           (unsigned long long)r.frames, (unsigned long long)r.errors);
+    printf("msg: 256 KiB of random bytes: %llu frames, %llu errors\n", (unsigned long long)r.frames,
+           (unsigned long long)r.errors);
     failures += report(ok && r.frames == 0, "random bytes never make a frame");
     return failures ? 1 : 0;
 }
