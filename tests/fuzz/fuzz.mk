@@ -83,10 +83,11 @@ $(BUILD)/host/tests/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/hypercalls
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -o $@ $<
 
-fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds
-	@mkdir -p tests/fuzz/corpus/hypercalls
-	$(Q)rm -f tests/fuzz/corpus/hypercalls/*
+fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds $(BUILD)/host/tests/fuzz/gen_msg_seeds
+	@mkdir -p tests/fuzz/corpus/hypercalls tests/fuzz/corpus/msg
+	$(Q)rm -f tests/fuzz/corpus/hypercalls/* tests/fuzz/corpus/msg/*
 	$(Q)$< tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
+	$(Q)$(BUILD)/host/tests/fuzz/gen_msg_seeds tests/fuzz/corpus/msg
 
 # A wall-clock bound is right for exploring, never for make check. Inputs
 # may grow well past the seeds: longer sequences reach deeper states.
@@ -122,3 +123,24 @@ fuzz-coverage: $(BUILD)/fuzz-cov/hypercalls | $(FDT_INCLUDE)/libfdt.h
 	$(Q)llvm-profdata merge -sparse $(BUILD)/fuzz-cov/run.profraw -o $(BUILD)/fuzz-cov/run.profdata
 	$(Q)llvm-cov report $< -instr-profile=$(BUILD)/fuzz-cov/run.profdata \
 		$(addprefix hv/common/,$(addsuffix .c,$(CORE_COMMON))) | tee $(BUILD)/fuzz-cov/report.txt
+
+# The management protocol's message layer (toolstack/common/msg*.c):
+# framing, the stream reader and the payload getters, with libfdt.
+FUZZ_MSG_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/msg.o \
+	$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(TOOLSTACK_COMMON_SRCS))
+FUZZ_TARGETS += $(BUILD)/fuzz/msg
+.SECONDARY: $(FUZZ_MSG_OBJS)
+$(BUILD)/fuzz/obj/tests/fuzz/msg.o: FUZZ_CFLAGS += $(TOOLSTACK_COMMON_CFLAGS)
+$(BUILD)/fuzz/msg: $(FUZZ_MSG_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^ -lfdt
+all: $(BUILD)/fuzz/msg
+
+# The message fuzzer's seeds come from the unit tests' sample messages.
+$(BUILD)/host/tests/fuzz/gen_msg_seeds: tests/fuzz/gen_msg_seeds.c tests/unit/msg_samples.h \
+		$(TOOLSTACK_COMMON_HOST)
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) $(TOOLSTACK_COMMON_CFLAGS) -Itests/unit \
+		-o $@ $< $(TOOLSTACK_COMMON_HOST) -lfdt

@@ -122,6 +122,17 @@ $(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o 
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# The management protocol's message layer (toolstack/common/msg*.c), with
+# libfdt and xxhash.h as the host tools have them.
+MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOLSTACK_COMMON_SRCS))
+UNIT_TESTS += $(BUILD)/tests/unit/test_msg
+.SECONDARY: $(MSG_UNIT_OBJS)
+$(BUILD)/host/tests/unit/test_msg.o: UNIT_CFLAGS += $(TOOLSTACK_COMMON_CFLAGS)
+$(BUILD)/tests/unit/test_msg: $(BUILD)/host/tests/unit/test_msg.o $(MSG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
 # exo's configuration-file parser (toolstack/exo/exo.mk's sources), host
 # code built here with the sanitizers; the test writes its files into a
 # temporary folder.
