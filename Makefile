@@ -63,7 +63,7 @@ $(FDT_INCLUDE)/libfdt.h:
 
 include hv/hv.mk
 include guest-libos/libos.mk
-include toolstack/common/common.mk
+include toolstack/libexo/libexo.mk
 include toolstack/exod/exod.mk
 include toolstack/exo/exo.mk
 include tests/unit/unit.mk

@@ -124,13 +124,13 @@ fuzz-coverage: $(BUILD)/fuzz-cov/hypercalls | $(FDT_INCLUDE)/libfdt.h
 	$(Q)llvm-cov report $< -instr-profile=$(BUILD)/fuzz-cov/run.profdata \
 		$(addprefix hv/common/,$(addsuffix .c,$(CORE_COMMON))) | tee $(BUILD)/fuzz-cov/report.txt
 
-# The management protocol's message layer (toolstack/common/msg*.c):
+# The management protocol's message layer (toolstack/libexo/msg*.c):
 # framing, the stream reader and the payload getters, with libfdt.
 FUZZ_MSG_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/msg.o \
-	$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(TOOLSTACK_COMMON_SRCS))
+	$(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(LIBEXO_SRCS))
 FUZZ_TARGETS += $(BUILD)/fuzz/msg
 .SECONDARY: $(FUZZ_MSG_OBJS)
-$(BUILD)/fuzz/obj/tests/fuzz/msg.o: FUZZ_CFLAGS += $(TOOLSTACK_COMMON_CFLAGS)
+$(BUILD)/fuzz/obj/tests/fuzz/msg.o: FUZZ_CFLAGS += $(LIBEXO_CFLAGS)
 $(BUILD)/fuzz/msg: $(FUZZ_MSG_OBJS)
 	$(call msg,FUZZLD,$@)
 	@mkdir -p $(@D)
@@ -139,8 +139,8 @@ all: $(BUILD)/fuzz/msg
 
 # The message fuzzer's seeds come from the unit tests' sample messages.
 $(BUILD)/host/tests/fuzz/gen_msg_seeds: tests/fuzz/gen_msg_seeds.c tests/unit/msg_samples.h \
-		$(TOOLSTACK_COMMON_HOST)
+		$(LIBEXO_HOST)
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) $(TOOLSTACK_COMMON_CFLAGS) -Itests/unit \
-		-o $@ $< $(TOOLSTACK_COMMON_HOST) -lfdt
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) $(LIBEXO_CFLAGS) -Itests/unit \
+		-o $@ $< $(LIBEXO_HOST) -lfdt

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * libFuzzer harness of the management protocol's message layer
- * (toolstack/common/msg.c, msg_reader.c). The input's first byte is a
+ * (toolstack/libexo/msg.c, msg_reader.c). The input's first byte is a
  * control byte: bit 0 asks the harness to reseal every would-be frame in
  * the rest (rewrite both XXH64 sums), so that mutated payloads get past
  * the checksums and reach fdt_check_full and the getters; bits 1-7 pick a

@@ -109,9 +109,9 @@ $(BUILD)/guests/exod-build.elf: $(EXOD_OBJS) $(EXOD_TEST_TREE).stamp $(EXO_LINK_
 	$(Q)$(EXO_CC) -o $@ $(EXOD_OBJS) --files $(EXOD_TEST_TREE)
 GUEST_TESTS += $(BUILD)/guests/exod-build.elf
 # The management protocol's message layer, as exod links it.
-$(eval $(call guest_app,msg,tests/guest/msg/msg.c $(TOOLSTACK_COMMON_SRCS)))
-GUEST_FLAGS_msg := $(TOOLSTACK_COMMON_CFLAGS) -Itests/unit -isystem $(XXHASH_INCLUDE)
-$(patsubst %.c,$(BUILD)/guests/obj/msg/%.o,tests/guest/msg/msg.c $(TOOLSTACK_COMMON_SRCS)): \
+$(eval $(call guest_app,msg,tests/guest/msg/msg.c $(LIBEXO_SRCS)))
+GUEST_FLAGS_msg := $(LIBEXO_CFLAGS) -Itests/unit -isystem $(XXHASH_INCLUDE)
+$(patsubst %.c,$(BUILD)/guests/obj/msg/%.o,tests/guest/msg/msg.c $(LIBEXO_SRCS)): \
 	| $(XXHASH_INCLUDE)/xxhash.h
 GUEST_TESTS += $(BUILD)/guests/msg.elf
 

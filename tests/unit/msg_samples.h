@@ -2,7 +2,7 @@
 /*
  * Sample messages of every type of the management protocol, laid out as
  * docs/toolstack.md describes their payloads, for the tests of
- * toolstack/common/msg.c: the host unit test, the in-VM test and the fuzz
+ * toolstack/libexo/msg.c: the host unit test, the in-VM test and the fuzz
  * seed generator build them the same way. msg_sample_build() writes one
  * frame; msg_sample_check() reads a decoded one back with the typed
  * getters and names the first property that differs.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Unit tests of the management protocol's message layer
- * (toolstack/common/msg.c, msg_reader.c): every message type survives a
+ * (toolstack/libexo/msg.c, msg_reader.c): every message type survives a
  * round trip; a stream of frames comes out of the reader the same whatever
  * the split; each kind of damage is reported with its own error and the
  * reader finds the next good frame after it; garbage, before frames or

@@ -122,12 +122,12 @@ $(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o 
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
-# The management protocol's message layer (toolstack/common/msg*.c), with
+# The management protocol's message layer (toolstack/libexo/msg*.c), with
 # libfdt and xxhash.h as the host tools have them.
-MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(TOOLSTACK_COMMON_SRCS))
+MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIBEXO_SRCS))
 UNIT_TESTS += $(BUILD)/tests/unit/test_msg
 .SECONDARY: $(MSG_UNIT_OBJS)
-$(BUILD)/host/tests/unit/test_msg.o: UNIT_CFLAGS += $(TOOLSTACK_COMMON_CFLAGS)
+$(BUILD)/host/tests/unit/test_msg.o: UNIT_CFLAGS += $(LIBEXO_CFLAGS)
 $(BUILD)/tests/unit/test_msg: $(BUILD)/host/tests/unit/test_msg.o $(MSG_UNIT_OBJS)
 	$(call msg,HOSTLD,$@)
 	@mkdir -p $(@D)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The management protocol's message layer (toolstack/common/msg*.c) built
+ * The management protocol's message layer (toolstack/libexo/msg*.c) built
  * for the library OS, as exod links it, and run there: every message type
  * round-trips; a stream of frames split at every byte boundary comes out
  * whole; each kind of damage is reported and the next frame still comes

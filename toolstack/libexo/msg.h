@@ -20,8 +20,8 @@
  * Nothing here allocates or prints: buffers are the caller's, so the code
  * builds hosted (the host tool) and in the library OS (exod) alike.
  */
-#ifndef TOOLSTACK_COMMON_MSG_H
-#define TOOLSTACK_COMMON_MSG_H
+#ifndef LIBEXO_MSG_H
+#define LIBEXO_MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
