@@ -149,8 +149,10 @@ int fuzz_main(uint64_t seed, uint64_t count, uint64_t trace_from)
     }
     hv_sched_op(HV_SCHED_set_timer, 0, 0);
     print_histogram();
-    printf("hcfuzz: %llu memory_op queries to classify pointers; %llu ms of system time\n",
-           (unsigned long long)f.probes, (unsigned long long)((libos_time_ns() - start) / 1000000));
+    printf("hcfuzz: it got %llu ports and %llu grant mappings; %llu memory_op queries to "
+           "classify pointers; %llu ms of system time\n", (unsigned long long)f.ports_got,
+           (unsigned long long)f.maps_got, (unsigned long long)f.probes,
+           (unsigned long long)((libos_time_ns() - start) / 1000000));
     if (failures) {
         printf("hcfuzz: FAIL: %llu calls broke the ABI's promises (seed %llu)\n",
                (unsigned long long)failures, (unsigned long long)seed);

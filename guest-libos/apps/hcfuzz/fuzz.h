@@ -50,6 +50,7 @@ struct fuzzer {
     uint32_t self;      /* its domain id */
     uint8_t *arena;     /* ARENA_PAGES pages */
     uint64_t probes;    /* memory_op queries made to classify pointers */
+    uint64_t ports_got, maps_got; /* ports and grant mappings it obtained */
     uint32_t ports[TRACKED];   /* ports it got, most recent first-come */
     uint64_t map_gpa[TRACKED]; /* where grant mappings were made */
     uint32_t handles[TRACKED]; /* and their handles */

@@ -385,6 +385,7 @@ void gen_call(struct fuzzer *f, struct call *c)
 
 static void remember_port(struct fuzzer *f, uint32_t p)
 {
+    f->ports_got++;
     if (f->nports < TRACKED)
         f->ports[f->nports++] = p;
     else
@@ -395,6 +396,7 @@ static void remember_map(struct fuzzer *f, uint64_t gpa, uint32_t handle)
 {
     unsigned int i = f->nmaps < TRACKED ? f->nmaps++ : (unsigned int)below(f, TRACKED);
 
+    f->maps_got++;
     f->map_gpa[i] = gpa;
     f->handles[i] = handle;
 }
