@@ -190,7 +190,9 @@ uint64_t place(struct fuzzer *f, struct call *c, const void *obj, size_t size)
         c->expect = EXPECT_EFAULT;
         return PICK(f, high);
     } else { /* past its memory, or page 0: perhaps populated since */
-        return below(f, 2) ? 0 : f->mem + below(f, 4) * PAGE_BYTES - below(f, 2) * (size / 2);
+        return below(f, 2) ? 0
+                           : f->mem + below(f, 4) * PAGE_BYTES +
+                                 below(f, 2) * (PAGE_BYTES - size / 2);
     }
     memcpy(dst, obj, size);
     return (uint64_t)(uintptr_t)dst;

@@ -12,8 +12,10 @@
  * the rules (and so prove nothing): shutdown with valid arguments; block
  * without its own timer armed just before (so it always wakes); starting
  * another vCPU at a random rip; giving back or copying over, or naming as
- * its grant table, any page of its own but the arena's; structures written
- * to its GDT, page tables, start-info, shared-info or console pages.
+ * its grant table, any page of its own but the arena's (copies through
+ * its own grant references included); structures written to its GDT, page
+ * tables, start-info, shared-info or console pages, or across the end of
+ * its memory.
  */
 #include <exo/hypercall.h>
 #include <exo/time.h>
@@ -276,11 +278,15 @@ static const size_t grant_sizes[] = {
 };
 
 /* A copy whose destination is a frame of its own must stay inside the
- * arena, whatever the mutation made of it. */
+ * arena, whatever the mutation made of it. So must one through a grant
+ * reference of its own, whose entry may be any bytes (the table may be
+ * anywhere in the arena): those go to another domain instead. */
 static void grant_fix_copy(struct fuzzer *f, struct hv_grant_copy *g)
 {
     uint64_t first = arena_gfn(f, 0);
 
+    if ((g->flags & HV_GNTCOPY_dest_gref) && g->dest.domid == f->self)
+        g->dest.domid = (uint16_t)(f->self + 1);
     if (!(g->flags & HV_GNTCOPY_dest_gref) && g->dest.frame < f->mem / PAGE_BYTES &&
         (g->dest.frame < first || g->dest.frame >= first + ARENA_PAGES))
         g->dest.frame = first + below(f, ARENA_PAGES);
