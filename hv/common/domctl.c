@@ -145,8 +145,11 @@ static int domctl_getinfo(struct vcpu *v, uint64_t arg)
     info.vcpus = d->max_vcpus;
     info.weight = d->weight;
     info.privileged = d->privileged;
+    /* A dying domain is listed while its memory goes back in steps; its
+     * vCPUs are gone after the first one. */
     for (unsigned int i = 0; i < d->max_vcpus; i++)
-        info.cpu_time_ns += d->vcpu[i]->cpu_time_ns;
+        if (d->vcpu[i])
+            info.cpu_time_ns += d->vcpu[i]->cpu_time_ns;
     memcpy(info.name, d->name, sizeof(d->name));
     return copy_to_guest(v->domain, arg, &info, sizeof(info)) ? -HV_EFAULT : 0;
 }

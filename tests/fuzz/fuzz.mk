@@ -7,8 +7,12 @@
 # fuzzer's instrumentation; they never mix with the gcc objects of
 # $(BUILD)/host/.
 #
-#   make fuzz                    run the hypercall fuzzer for FUZZ_SECONDS (60)
+#   make fuzz                    run the hypercall fuzzer for FUZZ_SECONDS (60), then
+#                                the in-VM fuzzer (fuzz-vm)
 #   make fuzz FUZZ_SECONDS=600   ... for ten minutes
+#   make fuzz-vm [SEED=S] [COUNT=N]
+#                                the in-VM fuzzer alone: N (2000000) seeded hypercalls
+#                                from a guest, beside a canary (tests/fuzz/run-hcfuzz)
 #
 # make fuzz keeps what it learns in $(BUILD)/fuzz/corpus/hypercalls/ (seeded
 # from tests/fuzz/corpus/hypercalls/, which it never writes) and saves
@@ -97,6 +101,12 @@ fuzz: $(BUILD)/fuzz/hypercalls
 	$(BUILD)/fuzz/hypercalls -max_total_time=$(FUZZ_SECONDS) -max_len=2048 -print_final_stats=1 \
 		-dict=tests/fuzz/hypercalls.dict -artifact_prefix=$(BUILD)/fuzz/ \
 		$(BUILD)/fuzz/corpus/hypercalls
+	$(Q)$(MAKE) --no-print-directory fuzz-vm
+
+# The in-VM leg: a count, never a time, so that SEED and COUNT repeat it.
+.PHONY: fuzz-vm
+fuzz-vm: $(BUILD)/hv.elf $(BUILD)/guests/hcfuzz.elf
+	$(Q)QEMU='$(QEMU)' BUILD='$(BUILD)' SEED='$(SEED)' COUNT='$(COUNT)' tests/fuzz/run-hcfuzz
 
 # make fuzz-coverage: line and branch coverage of hv/common by the
 # hypercall fuzzer's corpus (what make fuzz learned, else the seeds),

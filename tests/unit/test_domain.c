@@ -209,6 +209,32 @@ static void test_destroy_in_steps(void **state)
     assert_int_equal(page_alloc_audit(), 0);
 }
 
+/* The control domain lists a domain whose destruction is under way: its
+ * vCPUs are freed by the first step, its memory comes back over several. */
+static void test_getinfo_of_a_dying_domain(void **state)
+{
+    struct domain *ctl = host_domain(0, 4 * MIB, 1), *d;
+    struct hv_domctl_info info = {.domid = 1};
+    const uint64_t gpa = 0x20000, args[6] = {HV_DOMCTL_getinfo, gpa};
+
+    ctl->privileged = true;
+    assert_int_equal(domain_create(1, "big", 192 * MIB, 2, true, &d), 0);
+    domain_destroy_start(d);
+    assert_int_equal(domain_destroy_step(d), -HV_ERESTART);
+    assert_null(d->vcpu[0]);
+    assert_int_equal(copy_to_guest(ctl, gpa, &info, sizeof(info)), 0);
+    assert_int_equal(hypercall_dispatch(ctl->vcpu[0], HV_HC_domctl, args), 0);
+    assert_int_equal(copy_from_guest(ctl, &info, gpa, sizeof(info)), 0);
+    assert_int_equal(info.domid, 1);
+    assert_int_equal(info.state, HV_DOMSTATE_dying);
+    assert_int_equal(info.vcpus, 2);
+    assert_int_equal(info.cpu_time_ns, 0);
+    while (domain_destroy_step(d) == -HV_ERESTART)
+        ;
+    domain_destroy(ctl);
+    assert_int_equal(page_alloc_audit(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +246,7 @@ int main(void)
         cmocka_unit_test_setup(test_guest_access_is_bounded, setup),
         cmocka_unit_test_setup(test_populate_in_steps, setup),
         cmocka_unit_test_setup(test_destroy_in_steps, setup_large),
+        cmocka_unit_test_setup(test_getinfo_of_a_dying_domain, setup_large),
     };
 
     return RUN_TESTS(tests);
