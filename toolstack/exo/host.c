@@ -208,7 +208,7 @@ static int write_pid(const struct host *h, pid_t pid)
  * after saying why not (QEMU is then stopped). */
 static int wait_ready(const struct host *h, pid_t pid)
 {
-    int status;
+    int status, panicked = 0;
 
     for (int tenth = 0; tenth < START_TIMEOUT_S * 10; tenth++) {
         if (log_has(h->serial, READY_LINE)) {
@@ -225,15 +225,20 @@ static int wait_ready(const struct host *h, pid_t pid)
             remove_run_files(h);
             return EXO_FAILED;
         }
-        if (log_has(h->serial, "PANIC"))
+        if (log_has(h->serial, "PANIC")) {
+            panicked = 1;
             break;
+        }
         if (tenth % 10 == 9)
             fputc('.', stderr);
         nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
     }
     fputc('\n', stderr);
-    exo_error(0, "host '%s' did not come up (no \"%s\" line within %d s): stopping it", h->name,
-              READY_LINE, START_TIMEOUT_S);
+    if (panicked)
+        exo_error(0, "the hypervisor of host '%s' panicked: stopping it", h->name);
+    else
+        exo_error(0, "host '%s' did not come up (no \"%s\" line within %d s): stopping it",
+                  h->name, READY_LINE, START_TIMEOUT_S);
     show_tail("the serial log", h->serial, 10);
     kill_host(h, pid);
     waitpid(pid, &status, WNOHANG);

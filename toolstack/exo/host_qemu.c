@@ -164,7 +164,8 @@ static int qmp_command(int fd, const char *command, char *reply, size_t size)
 {
     size_t len = strlen(command);
 
-    if (write(fd, command, len) != (ssize_t)len)
+    /* MSG_NOSIGNAL: a QEMU that closes the socket must not kill exo. */
+    if (send(fd, command, len, MSG_NOSIGNAL) != (ssize_t)len)
         return -1;
     /* Events may come before the answer; the answer has "return". */
     do {

@@ -240,9 +240,11 @@ int main(int argc, char **argv)
             !exo_command_find(argv[0], argv[1])) {
             int asked = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
 
-            if (!asked)
-                fprintf(stderr, "exo: %s: %s; the %s commands are:\n", argv[0],
-                        argc < 2 ? "which one?" : "no such command", argv[0]);
+            if (!asked && argc < 2)
+                fprintf(stderr, "exo: %s needs a command; they are:\n", argv[0]);
+            else if (!asked)
+                fprintf(stderr, "exo: no command '%s %s'; the %s commands are:\n", argv[0],
+                        argv[1], argv[0]);
             list_commands(asked ? stdout : stderr, argv[0]);
             return asked ? EXO_OK : EXO_USAGE;
         }
