@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * exo host start, stop, status and list (host.h has the state folder's
- * files). A start or stop holds the host's lock file, so that two of them
- * never race; status and list only read.
+ * exo host start and stop (host.h has the state folder's files), and the
+ * argument parsing every host command shares. A start or stop holds the
+ * host's lock file, so that two of them never race.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,8 +28,7 @@
 /* exod's line once domain 0 runs: the host is up. */
 #define READY_LINE "(d0) exod: serving"
 
-/* The host a command addresses: its NAME argument, else -H's. */
-static const char *host_name(const struct exo_command *c, const struct exo_globals *g,
+const char *host_pick_name(const struct exo_command *c, const struct exo_globals *g,
                              const char *arg, int *rc)
 {
     const char *name = arg ? arg : g->host;
@@ -41,10 +40,7 @@ static const char *host_name(const struct exo_command *c, const struct exo_globa
     return name;
 }
 
-/* getopt_long over a command's arguments (options may come before or
- * after NAME), leaving at most one NAME. Returns 0 with *name (NULL if
- * none), or an exit code. */
-static int parse(const struct exo_command *c, int argc, char **argv, const struct option *opts,
+int host_parse_args(const struct exo_command *c, int argc, char **argv, const struct option *opts,
                  int (*option)(const struct exo_command *c, int opt, const char *arg, void *ctx),
                  void *ctx, const char **name)
 {
@@ -69,16 +65,32 @@ static int parse(const struct exo_command *c, int argc, char **argv, const struc
     return 0;
 }
 
-/* Takes the host's lock without waiting: 0 with *fd, or an exit code. */
+/* mkdir -p, mode 0700 for what it makes: 0 or -1 (errno). */
+static int make_folders(const char *path)
+{
+    char p[PATH_MAX];
+
+    if (path_format(p, sizeof(p), "%s", path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *slash = strchr(p + 1, '/');; slash = strchr(slash + 1, '/')) {
+        if (slash)
+            *slash = '\0';
+        if (mkdir(p, 0700) && errno != EEXIST)
+            return -1;
+        if (!slash)
+            return 0;
+        *slash = '/';
+    }
+}
+
+/* Takes the host's lock without waiting (making its folder first): 0
+ * with *fd, or an exit code. */
 static int lock_host(const struct host *h, int *fd)
 {
-    char hosts[PATH_MAX + 8];
-    const char *dirs[] = {h->state, hosts, h->dir};
-
-    snprintf(hosts, sizeof(hosts), "%s/hosts", h->state);
-    for (unsigned int i = 0; i < 3; i++)
-        if (mkdir(dirs[i], 0700) && errno != EEXIST)
-            return exo_error(EXO_FAILED, "cannot make %s: %s", dirs[i], strerror(errno));
+    if (make_folders(h->dir))
+        return exo_error(EXO_FAILED, "cannot make %s: %s", h->dir, strerror(errno));
     *fd = open(h->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (*fd < 0)
         return exo_error(EXO_FAILED, "cannot open %s: %s", h->lock, strerror(errno));
@@ -260,10 +272,10 @@ int exo_host_start(const struct exo_globals *g, int argc, char **argv)
     int rc, lock;
     pid_t pid;
 
-    rc = parse(c, argc, argv, opts, start_option, &o, &arg);
+    rc = host_parse_args(c, argc, argv, opts, start_option, &o, &arg);
     if (rc)
         return rc;
-    name = host_name(c, g, arg, &rc);
+    name = host_pick_name(c, g, arg, &rc);
     if (rc || (rc = host_init(&h, name)))
         return rc;
     if ((rc = host_find_image("hv.elf", hv, sizeof(hv))) ||
@@ -334,10 +346,10 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
     struct host h;
     pid_t pid;
 
-    rc = parse(c, argc, argv, opts, stop_option, &force, &arg);
+    rc = host_parse_args(c, argc, argv, opts, stop_option, &force, &arg);
     if (rc)
         return rc;
-    name = host_name(c, g, arg, &rc);
+    name = host_pick_name(c, g, arg, &rc);
     if (rc || (rc = host_init(&h, name)))
         return rc;
     if (access(h.dir, F_OK))
@@ -364,137 +376,5 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
     remove_run_files(&h);
     close(lock);
     printf("host '%s' stopped\n", name);
-    return EXO_OK;
-}
-
-/* One KEY's value from host.conf, or "?". */
-static const char *conf_get(const struct host *h, const char *key, char *buf, size_t size)
-{
-    FILE *f = fopen(h->conf, "r");
-    size_t klen = strlen(key);
-    char line[PATH_MAX + 64];
-    const char *v = "?";
-
-    if (!f)
-        return v;
-    while (fgets(line, sizeof(line), f))
-        if (!strncmp(line, key, klen) && line[klen] == '=') {
-            line[strcspn(line, "\n")] = '\0';
-            snprintf(buf, size, "%s", line + klen + 1);
-            v = buf;
-        }
-    fclose(f);
-    return v;
-}
-
-static const char *uptime(const struct host *h, char *buf, size_t size)
-{
-    char v[32];
-    unsigned long started;
-    long long s;
-
-    if (parse_number(conf_get(h, "started", v, sizeof(v)), 1, (unsigned long)-1, &started))
-        return "?";
-    s = (long long)time(NULL) - (long long)started;
-    if (s < 0)
-        s = 0;
-    if (s >= 86400)
-        snprintf(buf, size, "%lldd%02lldh%02lldm", s / 86400, s / 3600 % 24, s / 60 % 60);
-    else if (s >= 3600)
-        snprintf(buf, size, "%lldh%02lldm%02llds", s / 3600, s / 60 % 60, s % 60);
-    else if (s >= 60)
-        snprintf(buf, size, "%lldm%02llds", s / 60, s % 60);
-    else
-        snprintf(buf, size, "%llds", s);
-    return buf;
-}
-
-static int none_option(const struct exo_command *c, int opt, const char *arg, void *ctx)
-{
-    return exo_usage(c, "unknown option");
-}
-
-int exo_host_status(const struct exo_globals *g, int argc, char **argv)
-{
-    static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    const struct exo_command *c = exo_command_find("host", "status");
-    char accel[16], mem[32], cpus[16], up[32];
-    const char *arg, *name;
-    struct host h;
-    pid_t pid;
-    int rc;
-
-    rc = parse(c, argc, argv, opts, none_option, NULL, &arg);
-    if (rc)
-        return rc;
-    name = host_name(c, g, arg, &rc);
-    if (rc || (rc = host_init(&h, name)))
-        return rc;
-    if (access(h.dir, F_OK))
-        return exo_error(EXO_NOT_FOUND, "no host '%s' (in %s/hosts)", name, h.state);
-    pid = host_running(&h);
-    printf("host:     %s\n", name);
-    printf("state:    %s\n", pid ? "running" : "stopped");
-    if (pid) {
-        printf("pid:      %d\n", (int)pid);
-        printf("uptime:   %s\n", uptime(&h, up, sizeof(up)));
-        printf("accel:    %s\n", conf_get(&h, "accel", accel, sizeof(accel)));
-        printf("memory:   %s MiB, %s CPU(s)\n", conf_get(&h, "memory", mem, sizeof(mem)),
-               conf_get(&h, "cpus", cpus, sizeof(cpus)));
-        printf("socket:   %s\n", h.mgmt);
-    }
-    printf("log:      %s\n", h.serial);
-    printf("folder:   %s\n", h.dir);
-    return pid ? EXO_OK : EXO_NOT_RUNNING;
-}
-
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static int is_host_dir(const struct dirent *e)
-{
-    return host_name_valid(e->d_name);
-}
-
-int exo_host_list(const struct exo_globals *g, int argc, char **argv)
-{
-    static const struct option opts[] = {{NULL, 0, NULL, 0}};
-    const struct exo_command *c = exo_command_find("host", "list");
-    char hosts[PATH_MAX + 8];
-    struct dirent **names;
-    const char *arg;
-    struct host h;
-    int rc, n;
-
-    rc = parse(c, argc, argv, opts, none_option, NULL, &arg);
-    if (rc)
-        return rc;
-    if (arg)
-        return exo_usage(c, "unexpected argument '%s'", arg);
-    rc = host_init(&h, HOST_DEFAULT);
-    if (rc)
-        return rc;
-    snprintf(hosts, sizeof(hosts), "%s/hosts", h.state);
-    n = scandir(hosts, &names, is_host_dir, by_name);
-    if (n < 0 && errno != ENOENT)
-        return exo_error(EXO_FAILED, "cannot read %s: %s", hosts, strerror(errno));
-    printf("%-31s %-8s %-8s %-5s %s\n", "NAME", "STATE", "PID", "ACCEL", "UPTIME");
-    for (int i = 0; i < n; i++) {
-        char accel[16], up[32], pid_text[16];
-        pid_t pid;
-
-        if (host_init(&h, names[i]->d_name) == 0 && !access(h.dir, X_OK)) {
-            pid = host_running(&h);
-            snprintf(pid_text, sizeof(pid_text), "%d", (int)pid);
-            printf("%-31s %-8s %-8s %-5s %s\n", h.name, pid ? "running" : "stopped",
-                   pid ? pid_text : "-", pid ? conf_get(&h, "accel", accel, sizeof(accel)) : "-",
-                   pid ? uptime(&h, up, sizeof(up)) : "-");
-        }
-        free(names[i]);
-    }
-    if (n > 0)
-        free(names);
     return EXO_OK;
 }

@@ -32,6 +32,24 @@ struct host_params {
     const char *accel; /* "tcg" or "kvm", as decided */
 };
 
+struct exo_command;
+struct exo_globals;
+struct option;
+
+/* The host a command addresses: its NAME argument (arg, may be NULL),
+ * else the global one. *rc is 0, or EXO_USAGE if the name is bad. */
+const char *host_pick_name(const struct exo_command *c, const struct exo_globals *g,
+                           const char *arg, int *rc);
+
+/* getopt_long over a command's arguments, options before or after NAME;
+ * option() takes each option (its val, its value) and returns 0 or an
+ * exit code. Returns 0 with *name, the one NAME (NULL if none), or an
+ * exit code after a usage message. */
+int host_parse_args(const struct exo_command *c, int argc, char **argv, const struct option *opts,
+                    int (*option)(const struct exo_command *c, int opt, const char *arg,
+                                  void *ctx),
+                    void *ctx, const char **name);
+
 /* Fills h's paths for the host name (already checked) from the
  * environment. Returns 0, or an exit code after saying what is wrong. */
 int host_init(struct host *h, const char *name);
