@@ -48,8 +48,7 @@ static void test_state_dir_too_long(void **state)
 
     assert_int_equal(state_dir_resolve(NULL, NULL, "/home/user", "/", small, sizeof(small)), -1);
     assert_int_equal(state_dir_resolve("/0123456789", NULL, NULL, "/", small, sizeof(small)), 0);
-    assert_int_equal(state_dir_resolve("/01234567890", NULL, NULL, "/", small, sizeof(small)),
-                     -1);
+    assert_int_equal(state_dir_resolve("/01234567890", NULL, NULL, "/", small, sizeof(small)), -1);
 }
 
 static void test_host_names(void **state)
@@ -57,7 +56,7 @@ static void test_host_names(void **state)
     assert_true(host_name_valid("default"));
     assert_true(host_name_valid("a"));
     assert_true(host_name_valid("src-1.test_B"));
-    assert_true(host_name_valid("0123456789012345678901234567890")); /* 31 */
+    assert_true(host_name_valid("0123456789012345678901234567890"));   /* 31 */
     assert_false(host_name_valid("01234567890123456789012345678901")); /* 32 */
     assert_false(host_name_valid(""));
     assert_false(host_name_valid("."));
@@ -114,9 +113,9 @@ static void test_numbers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_state_dir_order),   cmocka_unit_test(test_state_dir_relative),
+        cmocka_unit_test(test_state_dir_order),    cmocka_unit_test(test_state_dir_relative),
         cmocka_unit_test(test_state_dir_too_long), cmocka_unit_test(test_host_names),
-        cmocka_unit_test(test_domain_refs),       cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_domain_refs),        cmocka_unit_test(test_numbers),
     };
 
     return RUN_TESTS(tests);

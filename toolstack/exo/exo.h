@@ -23,7 +23,7 @@ struct exo_globals {
 };
 
 struct exo_command {
-    const char *group;    /* "host" for `exo host start`; NULL for a top-level command */
+    const char *group; /* "host" for `exo host start`; NULL for a top-level command */
     const char *name;
     const char *synopsis; /* the arguments, for usage lines */
     const char *summary;  /* one line, for `exo help` */
@@ -41,8 +41,8 @@ __attribute__((format(printf, 2, 3))) int exo_error(int code, const char *fmt, .
 
 /* A usage error: the message, then "see 'exo help COMMAND'"; returns
  * EXO_USAGE. */
-__attribute__((format(printf, 2, 3))) int exo_usage(const struct exo_command *c,
-                                                    const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) int exo_usage(const struct exo_command *c, const char *fmt,
+                                                    ...);
 
 const struct exo_command *exo_command_find(const char *group, const char *name);
 

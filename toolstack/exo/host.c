@@ -29,20 +29,22 @@
 #define READY_LINE "(d0) exod: serving"
 
 const char *host_pick_name(const struct exo_command *c, const struct exo_globals *g,
-                             const char *arg, int *rc)
+                           const char *arg, int *rc)
 {
     const char *name = arg ? arg : g->host;
 
     *rc = 0;
     if (!host_name_valid(name))
-        *rc = exo_usage(c, "'%s' is not a host name (1 to %d of A-Z a-z 0-9 _ . -, not "
-                        "starting with '.' or '-')", name, HOST_NAME_MAX_LEN);
+        *rc = exo_usage(c,
+                        "'%s' is not a host name (1 to %d of A-Z a-z 0-9 _ . -, not "
+                        "starting with '.' or '-')",
+                        name, HOST_NAME_MAX_LEN);
     return name;
 }
 
 int host_parse_args(const struct exo_command *c, int argc, char **argv, const struct option *opts,
-                 int (*option)(const struct exo_command *c, int opt, const char *arg, void *ctx),
-                 void *ctx, const char **name)
+                    int (*option)(const struct exo_command *c, int opt, const char *arg, void *ctx),
+                    void *ctx, const char **name)
 {
     int opt;
 
@@ -187,8 +189,8 @@ static int start_option(const struct exo_command *c, int opt, const char *arg, v
     return exo_usage(c, "unknown option");
 }
 
-static int write_conf(const struct host *h, const struct host_params *p, pid_t pid,
-                      const char *hv, const char *dom0)
+static int write_conf(const struct host *h, const struct host_params *p, pid_t pid, const char *hv,
+                      const char *dom0)
 {
     char tmp[PATH_MAX + 8];
     FILE *f;
@@ -197,8 +199,9 @@ static int write_conf(const struct host *h, const struct host_params *p, pid_t p
     f = fopen(tmp, "w");
     if (!f)
         return -1;
-    fprintf(f, "# How exo host start started this host.\nname=%s\npid=%d\nstarted=%lld\n"
-               "accel=%s\nmemory=%lu\ncpus=%lu\nqemu=%s\nhv=%s\ndom0=%s\n",
+    fprintf(f,
+            "# How exo host start started this host.\nname=%s\npid=%d\nstarted=%lld\n"
+            "accel=%s\nmemory=%lu\ncpus=%lu\nqemu=%s\nhv=%s\ndom0=%s\n",
             h->name, (int)pid, (long long)time(NULL), p->accel, p->memory_mib, p->cpus,
             getenv("QEMU") && *getenv("QEMU") ? getenv("QEMU") : "qemu-system-x86_64", hv, dom0);
     if (fclose(f))
@@ -249,8 +252,8 @@ static int wait_ready(const struct host *h, pid_t pid)
     if (panicked)
         exo_error(0, "the hypervisor of host '%s' panicked: stopping it", h->name);
     else
-        exo_error(0, "host '%s' did not come up (no \"%s\" line within %d s): stopping it",
-                  h->name, READY_LINE, START_TIMEOUT_S);
+        exo_error(0, "host '%s' did not come up (no \"%s\" line within %d s): stopping it", h->name,
+                  READY_LINE, START_TIMEOUT_S);
     show_tail("the serial log", h->serial, 10);
     kill_host(h, pid);
     waitpid(pid, &status, WNOHANG);
@@ -298,8 +301,7 @@ int exo_host_start(const struct exo_globals *g, int argc, char **argv)
             close(lock);
             return exo_error(EXO_FAILED, "KVM cannot run the hypervisor here: %s", why);
         } else {
-            fprintf(stderr, "exo: note: using tcg: KVM cannot run the hypervisor here: %s\n",
-                    why);
+            fprintf(stderr, "exo: note: using tcg: KVM cannot run the hypervisor here: %s\n", why);
         }
     }
 
@@ -325,8 +327,8 @@ int exo_host_start(const struct exo_globals *g, int argc, char **argv)
     close(lock);
     if (rc)
         return rc;
-    printf("host '%s' running: PID %d, %s; management socket %s, serial log %s\n", name,
-           (int)pid, o.p.accel, h.mgmt, h.serial);
+    printf("host '%s' running: PID %d, %s; management socket %s, serial log %s\n", name, (int)pid,
+           o.p.accel, h.mgmt, h.serial);
     return EXO_OK;
 }
 
@@ -365,12 +367,11 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
     }
     if (force || host_qmp_quit(&h) || host_wait_gone(&h, pid, STOP_WAIT_MS)) {
         if (!force)
-            fprintf(stderr, "exo: host '%s' did not quit when asked: killing QEMU (PID %d)\n",
-                    name, (int)pid);
+            fprintf(stderr, "exo: host '%s' did not quit when asked: killing QEMU (PID %d)\n", name,
+                    (int)pid);
         if (kill_host(&h, pid)) {
             close(lock);
-            return exo_error(EXO_FAILED, "QEMU (PID %d) of host '%s' does not die", (int)pid,
-                             name);
+            return exo_error(EXO_FAILED, "QEMU (PID %d) of host '%s' does not die", (int)pid, name);
         }
     }
     remove_run_files(&h);

@@ -46,8 +46,7 @@ const char *host_pick_name(const struct exo_command *c, const struct exo_globals
  * exit code. Returns 0 with *name, the one NAME (NULL if none), or an
  * exit code after a usage message. */
 int host_parse_args(const struct exo_command *c, int argc, char **argv, const struct option *opts,
-                    int (*option)(const struct exo_command *c, int opt, const char *arg,
-                                  void *ctx),
+                    int (*option)(const struct exo_command *c, int opt, const char *arg, void *ctx),
                     void *ctx, const char **name);
 
 /* Fills h's paths for the host name (already checked) from the

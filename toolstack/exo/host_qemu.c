@@ -115,13 +115,14 @@ pid_t host_launch(const struct host *h, const struct host_params *p, const char 
     extra[e++] = "-chardev";
     extra[e++] = buf + used;
     used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-                             "socket,id=mgmt,path=%s,server=on,wait=off", h->mgmt) + 1;
+                             "socket,id=mgmt,path=%s,server=on,wait=off", h->mgmt) +
+            1;
     extra[e++] = "-device";
     extra[e++] = "isa-serial,chardev=mgmt,iobase=0x2f8,irq=3";
     extra[e++] = "-qmp";
     extra[e++] = buf + used;
-    used += (size_t)snprintf(buf + used, sizeof(buf) - used, "unix:%s,server=on,wait=off",
-                             h->qmp) + 1;
+    used +=
+        (size_t)snprintf(buf + used, sizeof(buf) - used, "unix:%s,server=on,wait=off", h->qmp) + 1;
     extra[e++] = "-kernel";
     extra[e++] = buf + used;
     used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s", hv) + 1;
@@ -229,8 +230,8 @@ static int kvm_probe(const struct host *h, char *reason, size_t size)
         snprintf(reason, size, "/dev/kvm: %s", strerror(errno));
         return 0;
     }
-    if (host_find_image("hv.elf", hv, sizeof(hv)) || host_find_image("hello.elf", hello,
-                                                                       sizeof(hello))) {
+    if (host_find_image("hv.elf", hv, sizeof(hv)) ||
+        host_find_image("hello.elf", hello, sizeof(hello))) {
         snprintf(reason, size, "no images for the test boot");
         return -1;
     }

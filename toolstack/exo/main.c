@@ -13,8 +13,7 @@
 #include "state.h"
 #include "version.h"
 
-#define DOMAIN_NOTE                                                                                \
-    "DOMAIN is a domain's name or its numeric id (a name is never all digits).\n"
+#define DOMAIN_NOTE "DOMAIN is a domain's name or its numeric id (a name is never all digits).\n"
 
 const struct exo_command exo_commands[] = {
     {"host", "start", "[NAME] [--memory MiB] [--cpus N] [--accel tcg|kvm|auto]",
@@ -49,8 +48,8 @@ const struct exo_command exo_commands[] = {
      "CONFIG is an xl.cfg-style file (docs/toolstack.md); each KEY=VALUE overrides\n"
      "one of its keys.\n",
      exo_domain_unavailable},
-    {NULL, "list", "", "list the host's domains", "One line per domain: id, name, state, memory, vCPUs.\n",
-     exo_domain_unavailable},
+    {NULL, "list", "", "list the host's domains",
+     "One line per domain: id, name, state, memory, vCPUs.\n", exo_domain_unavailable},
     {NULL, "destroy", "DOMAIN", "stop a domain at once and free it", DOMAIN_NOTE,
      exo_domain_unavailable},
     {NULL, "shutdown", "DOMAIN", "ask a domain to power off", DOMAIN_NOTE, exo_domain_unavailable},
@@ -117,8 +116,8 @@ static void command_help(const struct exo_command *c)
 {
     printf("usage: exo [-H HOST] ");
     print_name(stdout, c);
-    printf("%s%s\n\n%c%s.\n\n%s", *c->synopsis ? " " : "", c->synopsis,
-           c->summary[0] - 'a' + 'A', c->summary + 1, c->help);
+    printf("%s%s\n\n%c%s.\n\n%s", *c->synopsis ? " " : "", c->synopsis, c->summary[0] - 'a' + 'A',
+           c->summary + 1, c->help);
 }
 
 static void list_commands(FILE *f, const char *group)
@@ -243,8 +242,8 @@ int main(int argc, char **argv)
             if (!asked && argc < 2)
                 fprintf(stderr, "exo: %s needs a command; they are:\n", argv[0]);
             else if (!asked)
-                fprintf(stderr, "exo: no command '%s %s'; the %s commands are:\n", argv[0],
-                        argv[1], argv[0]);
+                fprintf(stderr, "exo: no command '%s %s'; the %s commands are:\n", argv[0], argv[1],
+                        argv[0]);
             list_commands(asked ? stdout : stderr, argv[0]);
             return asked ? EXO_OK : EXO_USAGE;
         }

@@ -60,9 +60,8 @@ int domain_ref_parse(const char *s, unsigned long *id)
     }
     if (n == 0 || n > 31 || s[0] == '-')
         return -1;
-    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n
-               ? 0
-               : -1;
+    return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n ? 0
+                                                                                               : -1;
 }
 
 int parse_number(const char *s, unsigned long min, unsigned long max, unsigned long *out)

@@ -36,7 +36,6 @@ int domain_ref_parse(const char *s, unsigned long *id);
 int parse_number(const char *s, unsigned long min, unsigned long max, unsigned long *out);
 
 /* snprintf that says whether it fitted: 0 or -1. */
-__attribute__((format(printf, 3, 4))) int path_format(char *buf, size_t size, const char *fmt,
-                                                      ...);
+__attribute__((format(printf, 3, 4))) int path_format(char *buf, size_t size, const char *fmt, ...);
 
 #endif
