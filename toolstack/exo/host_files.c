@@ -36,6 +36,12 @@ int host_init(struct host *h, const char *name)
     bad |= path_format(h->qemu_log, sizeof(h->qemu_log), "%s/qemu.log", h->dir);
     bad |= path_format(h->mgmt, sizeof(h->mgmt), "%s/mgmt.sock", h->dir);
     bad |= path_format(h->qmp, sizeof(h->qmp), "%s/qmp.sock", h->dir);
+    /* QEMU's options are comma-separated: a path holding one would be cut. */
+    if (!bad && strchr(h->dir, ','))
+        return exo_error(EXO_FAILED,
+                         "%s: QEMU cannot take a path with a comma; "
+                         "set EXO_STATE_DIR to another folder",
+                         h->dir);
     /* A Unix socket's path has a hard limit; better said now than by QEMU. */
     if (bad || strlen(h->mgmt) >= sizeof(sun.sun_path))
         return exo_error(EXO_FAILED,

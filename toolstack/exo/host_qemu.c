@@ -132,8 +132,12 @@ pid_t host_launch(const struct host *h, const struct host_params *p, const char 
     extra[e++] = "-initrd";
     extra[e++] = buf + used;
     used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s serve", dom0) + 1;
-    if (used > sizeof(buf) || strchr(dom0, ',') || n + e >= ARGS_MAX) {
+    if (strchr(dom0, ',')) {
         /* -initrd separates modules with commas. */
+        errno = EINVAL;
+        return -1;
+    }
+    if (used > sizeof(buf) || n + e >= ARGS_MAX) {
         errno = ENAMETOOLONG;
         return -1;
     }
