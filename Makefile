@@ -8,8 +8,9 @@
 #                   tests under QEMU, the ISO boot); ends with "N passed, N failed"
 #   make run        boot the hypervisor with the hello unikernel in QEMU
 #   make iso        a GRUB multiboot2 ISO of hv + hello: $(BUILD)/exovisor.iso
-#   make install    exo-cc, the unikernel compiler, with the library OS, into
-#                   $(PREFIX) (from ./configure --prefix; DESTDIR= stages it)
+#   make install    exo-cc, the unikernel compiler, with the library OS, and
+#                   exo with what it boots, into $(PREFIX) (from ./configure
+#                   --prefix; DESTDIR= stages it)
 #   make clean      remove $(BUILD)
 #
 # ./configure writes config.mk (tool paths); without it the defaults below hold.
@@ -71,7 +72,7 @@ include tests/fuzz/fuzz.mk
 include tests/guest/guest.mk
 include tests/bench/bench.mk
 
-install: install-exo-cc
+install: install-exo-cc install-exo
 
 clean:
 	rm -rf $(BUILD)

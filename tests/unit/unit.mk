@@ -145,6 +145,15 @@ $(BUILD)/tests/unit/test_config: $(BUILD)/host/tests/unit/test_config.o $(EXO_CO
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# exo's pure checks: the state folder, names, numbers.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exo_state
+$(BUILD)/host/tests/unit/test_exo_state.o: UNIT_CFLAGS += -Itoolstack/exo
+$(BUILD)/tests/unit/test_exo_state: $(BUILD)/host/tests/unit/test_exo_state.o \
+		$(BUILD)/host/toolstack/exo/state.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 .PHONY: unit-tests
 unit-tests: $(UNIT_TESTS)
 

@@ -1,10 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# The host tool `exo` (toolstack/exo/). So far its configuration-file parser
-# (config.c and its helpers, docs/toolstack.md), built as a static library
-# that the command links: $(BUILD)/toolstack/exo/libexoconfig.a. The unit
-# test and the fuzz target build the same sources with their sanitizers
-# (tests/unit/unit.mk, tests/fuzz/fuzz.mk).
+# The host tool `exo` (toolstack/exo/), $(BUILD)/bin/exo, usable from the
+# build tree: it finds the hypervisor and exod next to it (BUILD/hv.elf,
+# BUILD/guests/). Its configuration-file parser (config.c and its helpers,
+# docs/toolstack.md) is a static library of its own,
+# $(BUILD)/toolstack/exo/libexoconfig.a, which the unit test and the fuzz
+# target build again with their sanitizers (tests/unit/unit.mk,
+# tests/fuzz/fuzz.mk). `make install` puts exo in $(PREFIX)/bin and what it
+# boots in $(PREFIX)/share/exovisor/.
 
 EXO_CONFIG_SRCS := toolstack/exo/config.c toolstack/exo/config_syntax.c \
 	toolstack/exo/config_devices.c
@@ -23,3 +26,40 @@ $(EXO_CONFIG_LIB): $(EXO_CONFIG_OBJS)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 all: $(EXO_CONFIG_LIB)
+
+EXO_SRCS := toolstack/exo/main.c toolstack/exo/state.c toolstack/exo/domain.c \
+	toolstack/exo/host.c toolstack/exo/host_status.c toolstack/exo/host_files.c \
+	toolstack/exo/host_qemu.c
+EXO_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(EXO_SRCS))
+EXO := $(BUILD)/bin/exo
+EXO_VERSION_H := $(BUILD)/toolstack/exo/version.h
+EXO_DATADIR = $(PREFIX)/share/exovisor
+# What exo boots: the hypervisor, exod as domain 0, and hello for the test
+# boot that decides whether KVM can be used.
+EXO_IMAGES := $(BUILD)/hv.elf $(BUILD)/guests/exod.elf $(BUILD)/guests/hello.elf
+
+# The version from git, rewritten only when it changes, so that exo is
+# relinked then and only then.
+EXO_VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+.PHONY: exo-version-force
+$(EXO_VERSION_H): exo-version-force
+	@mkdir -p $(@D)
+	$(Q)printf '#define EXO_VERSION "%s"\n' '$(EXO_VERSION)' > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
+$(BUILD)/toolstack/exo/main.o: EXO_HOST_CFLAGS += -I$(BUILD)/toolstack/exo
+$(BUILD)/toolstack/exo/main.o: $(EXO_VERSION_H)
+
+$(EXO): $(EXO_OBJS) $(EXO_CONFIG_LIB)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -o $@ $(EXO_OBJS) $(EXO_CONFIG_LIB)
+
+all: $(EXO)
+
+.PHONY: install-exo
+install-exo: $(EXO) $(EXO_IMAGES)
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX)/bin/exo)
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(EXO_DATADIR)
+	$(Q)install -m 755 $(EXO) $(DESTDIR)$(PREFIX)/bin/exo
+	$(Q)install -m 644 $(EXO_IMAGES) $(DESTDIR)$(EXO_DATADIR)/

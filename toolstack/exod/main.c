@@ -20,8 +20,12 @@
  * Each domain is built paused, started, watched until it stops, reported
  * with its exit code and destroyed; then free memory must be back where it
  * was before the build. A job that cannot be built says why, and the same
- * check shows nothing was left behind. The daemon's loop, serving the exo
- * tool, replaces the command line later.
+ * check shows nothing was left behind.
+ *
+ * `serve` instead keeps domain 0 alive, and so the machine running, for a
+ * host that `exo host start` boots: exod then sleeps on an event nothing
+ * sends. The daemon's loop, serving the exo tool over the management
+ * channel, takes its place later.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -30,6 +34,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <exo/event.h>
 
 #include "build.h"
 
@@ -375,10 +381,28 @@ static int add_word(const char *w)
     return parse_word(&jobs[nr_jobs - 1], w);
 }
 
+/* serve: wait for ever, asleep in the hypervisor (a port that no one
+ * signals), so that the host stays up with nothing to do. */
+static int serve(void)
+{
+    uint32_t port;
+    int err = event_alloc_unbound(0, &port);
+
+    if (err) {
+        printf("exod: FAIL: cannot allocate an event channel (error %d)\n", err);
+        return 1;
+    }
+    printf("exod: serving (no management channel yet: waiting)\n");
+    for (;;)
+        event_wait(port);
+}
+
 int main(int argc, char **argv)
 {
     unsigned int failed = 0;
 
+    if (argc == 2 && !strcmp(argv[1], "serve"))
+        return serve();
     for (int i = 1; i < argc; i++)
         if (add_word(argv[i]))
             return 125;
