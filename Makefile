@@ -62,6 +62,14 @@ $(FDT_INCLUDE)/libfdt.h:
 	@mkdir -p $(@D)
 	$(Q)for h in libfdt.h libfdt_env.h fdt.h; do ln -sf $(LIBFDT_INCLUDE)/$$h $(@D)/$$h; done
 
+# xxhash.h alone, used header-only (XXH_INLINE_ALL) by the library OS's
+# code and the toolstack: freestanding code must not see /usr/include.
+XXHASH_H ?= /usr/include/xxhash.h
+XXHASH_INCLUDE := $(BUILD)/include/xxhash
+$(XXHASH_INCLUDE)/xxhash.h:
+	@mkdir -p $(@D)
+	$(Q)ln -sf $(XXHASH_H) $@
+
 include hv/hv.mk
 include guest-libos/libos.mk
 include toolstack/libexo/libexo.mk

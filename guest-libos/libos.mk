@@ -80,14 +80,7 @@ $(eval $(call guest_app,hello,guest-libos/apps/hello/hello.c))
 $(eval $(call guest_app,bench,guest-libos/apps/bench/bench.c))
 
 # hcfuzz, the in-VM hypercall fuzzer with its canary and referee. The
-# canary checksums with xxHash, used header-only (XXH_INLINE_ALL) from a
-# directory that holds only that header, as libfdt's are: a guest must not
-# see the rest of /usr/include.
-XXHASH_H ?= /usr/include/xxhash.h
-XXHASH_INCLUDE := $(BUILD)/include/xxhash
-$(XXHASH_INCLUDE)/xxhash.h:
-	@mkdir -p $(@D)
-	$(Q)ln -sf $(XXHASH_H) $@
+# canary checksums with xxHash (XXHASH_INCLUDE, the Makefile's).
 HCFUZZ_SRCS := $(addprefix guest-libos/apps/hcfuzz/,main.c fuzz.c gen.c args.c canary.c referee.c)
 GUEST_FLAGS_hcfuzz := -isystem $(abspath $(XXHASH_INCLUDE))
 $(eval $(call guest_app,hcfuzz,$(HCFUZZ_SRCS)))

@@ -9,17 +9,9 @@
 #   LIBEXO_HOST     host objects, $(BUILD)/toolstack/host/...
 #   LIBEXO_LIBOS    library OS objects, $(BUILD)/libos/toolstack/...
 #   LIBEXO_CFLAGS   what code including its headers needs
-#   XXHASH_INCLUDE            xxhash.h alone, for code that must not see
-#                             /usr/include (the library OS's)
 
 LIBEXO_SRCS := toolstack/libexo/msg.c toolstack/libexo/msg_reader.c
 LIBEXO_CFLAGS := -Itoolstack/libexo
-
-XXHASH_HEADER ?= /usr/include/xxhash.h
-XXHASH_INCLUDE := $(BUILD)/include/xxhash
-$(XXHASH_INCLUDE)/xxhash.h:
-	@mkdir -p $(@D)
-	$(Q)ln -sf $(XXHASH_HEADER) $@
 
 TOOLSTACK_HOST_CFLAGS := -std=gnu11 -O2 -g -MMD -MP $(WARNINGS) $(LIBEXO_CFLAGS)
 LIBEXO_HOST := $(patsubst %.c,$(BUILD)/toolstack/host/%.o,$(LIBEXO_SRCS))
