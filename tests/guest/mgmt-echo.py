@@ -7,8 +7,10 @@
 # exod's greeting, then runs the three phases, each BYTES long:
 # sink (send seeded random bytes in random-size writes, expect their FNV-1a
 # 64 hash back), source (receive the xorshift64* stream seeded with that
-# hash) and echo (send and receive at once, compare). Prints the throughput
-# of each and exits 0 only if every byte was right. Run by tests/guest/run-vm
+# hash) and echo (send and receive at once, compare); then stall (send
+# as many bytes as exod asks for, more than its receive ring holds, which
+# it reads only once the ring is full, and expect their hash). Prints the throughput of each and exits
+# 0 only if every byte was right. Run by tests/guest/run-vm
 # as a test's HOST_SIDE, with the socket in $MGMT_SOCKET; usable by hand too.
 
 import argparse
@@ -116,7 +118,7 @@ class Peer:
                          f"{len(got)} of {receive} received")
             for _, mask in events:
                 if mask & selectors.EVENT_READ and len(got) < receive:
-                    chunk = self.sock.recv(65536)
+                    chunk = self.sock.recv(min(65536, receive - len(got)))
                     if not chunk:
                         sys.exit("mgmt-echo: FAIL: EOF on the socket")
                     got += chunk
@@ -181,10 +183,21 @@ def main():
     got = peer.send_random_sizes(data, rng, receive=args.bytes)
     took = time.monotonic() - start
     if got != data:
-        at = next(i for i in range(len(data)) if got[i] != data[i])
+        at = next((i for i in range(len(data)) if got[i] != data[i]), len(data))
         sys.exit(f"mgmt-echo: FAIL: echo differs from byte {at} on")
     print(f"mgmt-echo: echo: {rate(args.bytes, took)} each way, checksum fnv1a64 "
           f"{fnv1a(got):016x} matches", flush=True)
+    ask = int.from_bytes(peer.read_exactly(4, "stall count"), "little")
+    if not 0 < ask <= 1 << 24:
+        sys.exit(f"mgmt-echo: FAIL: stall: exod asks for {ask} bytes")
+    data = rng.randbytes(ask)
+    start = time.monotonic()
+    peer.send_random_sizes(data, rng)
+    got = peer.read_exactly(8, "stall hash")
+    took = time.monotonic() - start
+    if int.from_bytes(got, "little") != fnv1a(data):
+        sys.exit(f"mgmt-echo: FAIL: stall: exod hashed {got.hex()}, expected {fnv1a(data):016x}")
+    print(f"mgmt-echo: stall: {rate(ask, took)} through a full ring, hash matches", flush=True)
     peer.sock.close()
     print("mgmt-echo: pass")
 

@@ -14,7 +14,11 @@
  *           it got (8 bytes, little-endian): host -> dom0 throughput;
  *   source  exod sends the xorshift64* stream seeded with that hash, which
  *           the host regenerates and compares: dom0 -> host throughput;
- *   echo    exod sends back every byte the host sends, as it comes.
+ *   echo    exod sends back every byte the host sends, as it comes;
+ *   stall   exod asks for more than its receive ring holds (a 4-byte
+ *           little-endian count) and reads nothing until the ring is full
+ *           and the UART holds the host back, then reads them all and
+ *           replies with their hash: flow control loses nothing.
  *
  * This is a test mode of the transport, not a protocol: the message layer
  * (toolstack/common/msg.c) defines what really travels on the channel.
@@ -23,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <exo/time.h>
 #include <public/errno.h>
@@ -191,6 +196,45 @@ static int echo(size_t bytes)
     return 0;
 }
 
+static int stall(void)
+{
+    const uint32_t bytes = CHAN_RX_RING + 4096;
+    uint8_t ask[4] = {(uint8_t)bytes, (uint8_t)(bytes >> 8), (uint8_t)(bytes >> 16), 0};
+    struct timespec pause = {0, 10000000};
+    uint64_t h = 0xcbf29ce484222325ull, start, waited;
+    uint8_t buf[512], out[8];
+    struct chan_stats before, now;
+
+    chan_get_stats(&before);
+    if (write_exactly(ask, sizeof(ask), "stall") || chan_flush(READ_TIMEOUT_MS))
+        return -1;
+    start = libos_time_ns();
+    do {
+        nanosleep(&pause, NULL);
+        chan_get_stats(&now);
+        waited = (libos_time_ns() - start) / 1000000;
+    } while (now.rx_stalls == before.rx_stalls && waited < READ_TIMEOUT_MS);
+    if (now.rx_stalls == before.rx_stalls) {
+        printf("exod: chan: FAIL: stall: the receive ring did not fill in %d ms\n",
+               READ_TIMEOUT_MS);
+        return -1;
+    }
+    for (size_t done = 0; done < bytes;) {
+        size_t n = bytes - done < sizeof(buf) ? bytes - done : sizeof(buf);
+
+        if (read_exactly(buf, n, "stall"))
+            return -1;
+        h = fnv1a(h, buf, n);
+        done += n;
+    }
+    for (int i = 0; i < 8; i++)
+        out[i] = (uint8_t)(h >> (8 * i));
+    printf("exod: chan: stall: %u bytes, the ring full after %" PRIu64 " ms, fnv1a64 %016" PRIx64
+           "\n",
+           bytes, waited, h);
+    return write_exactly(out, sizeof(out), "stall hash") || chan_flush(READ_TIMEOUT_MS) ? -1 : 0;
+}
+
 int chan_test(const char *arg)
 {
     struct chan_stats s;
@@ -221,6 +265,8 @@ int chan_test(const char *arg)
         err = source((size_t)bytes, hash);
     if (!err)
         err = echo((size_t)bytes);
+    if (!err)
+        err = stall();
     chan_get_stats(&s);
     printf("exod: chan: %" PRIu64 " bytes in, %" PRIu64 " out, %" PRIu64 " interrupts, %" PRIu64
            " receive stalls, %" PRIu64 " line errors\n",
