@@ -46,20 +46,20 @@
 #define UART_MSR 6
 #define UART_SCR 7
 
-#define IER_RX 0x01     /* received data or FIFO timeout */
-#define IER_TX 0x02     /* transmit holding register empty */
-#define IER_LINE 0x04   /* receiver line status */
-#define IIR_NONE 0x01   /* no interrupt pending */
+#define IER_RX 0x01   /* received data or FIFO timeout */
+#define IER_TX 0x02   /* transmit holding register empty */
+#define IER_LINE 0x04 /* receiver line status */
+#define IIR_NONE 0x01 /* no interrupt pending */
 #define IIR_ID 0x0e
 #define IIR_MODEM 0x00
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 #define MCR_DTR_RTS_OUT2 0x0b /* OUT2 gates the IRQ line on PC boards */
 #define FCR_ENABLE 0x01
-#define FCR_CLEAR 0x06   /* both FIFOs */
+#define FCR_CLEAR 0x06    /* both FIFOs */
 #define FCR_TRIGGER8 0x80 /* receive interrupt at 8 bytes (or the timeout) */
 #define LSR_DR 0x01
-#define LSR_ERRORS 0x1e  /* overrun, parity, framing, break */
+#define LSR_ERRORS 0x1e /* overrun, parity, framing, break */
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
 
@@ -76,16 +76,16 @@ _Static_assert((CHAN_TX_RING & (CHAN_TX_RING - 1)) == 0, "a power of two");
 
 static struct {
     int open;
-    uint32_t port;       /* the IRQ's event channel */
-    uint8_t ier;         /* the interrupts wanted: receive and line status */
-    uint8_t hw_ier;      /* what IER holds now */
-    int rx_stalled;      /* receive interrupt off: the ring was full */
+    uint32_t port;             /* the IRQ's event channel */
+    uint8_t ier;               /* the interrupts wanted: receive and line status */
+    uint8_t hw_ier;            /* what IER holds now */
+    int rx_stalled;            /* receive interrupt off: the ring was full */
     uint32_t rx_head, rx_tail; /* free-running; head written by service() */
     uint32_t tx_head, tx_tail; /* tail written by service() */
-    uint32_t progress;   /* futex word: bumped when bytes move */
-    uint32_t waiters;    /* threads in a futex wait on progress */
-    int busy;            /* a thread is in service() */
-    int deferred;        /* the handler came meanwhile */
+    uint32_t progress;         /* futex word: bumped when bytes move */
+    uint32_t waiters;          /* threads in a futex wait on progress */
+    int busy;                  /* a thread is in service() */
+    int deferred;              /* the handler came meanwhile */
     struct chan_stats stats;
     uint8_t rx[CHAN_RX_RING];
     uint8_t tx[CHAN_TX_RING];
@@ -339,12 +339,15 @@ void chan_close(void)
 
 long chan_write(const void *buf, size_t len)
 {
-    uint32_t head = chan.tx_head, tail = load(&chan.tx_tail);
-    size_t room = CHAN_TX_RING - (head - tail), n = len < room ? len : room;
+    uint32_t head = chan.tx_head, tail;
     const uint8_t *p = buf;
+    size_t room, n;
 
     if (!chan.open)
         return -HV_EINVAL;
+    tail = load(&chan.tx_tail);
+    room = CHAN_TX_RING - (head - tail);
+    n = len < room ? len : room;
     for (size_t i = 0; i < n; i++)
         chan.tx[head++ & (CHAN_TX_RING - 1)] = p[i];
     store(&chan.tx_head, head);
@@ -455,4 +458,3 @@ void chan_get_stats(struct chan_stats *stats)
 {
     *stats = chan.stats;
 }
-

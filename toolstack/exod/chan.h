@@ -33,10 +33,10 @@
 #define CHAN_TX_RING 16384u
 
 struct chan_stats {
-    uint64_t rx_bytes;   /* bytes put in the receive ring */
-    uint64_t tx_bytes;   /* bytes written to the UART */
-    uint64_t interrupts; /* events handled */
-    uint64_t rx_stalls;  /* times the receive ring was full (flow control) */
+    uint64_t rx_bytes;    /* bytes put in the receive ring */
+    uint64_t tx_bytes;    /* bytes written to the UART */
+    uint64_t interrupts;  /* events handled */
+    uint64_t rx_stalls;   /* times the receive ring was full (flow control) */
     uint64_t line_errors; /* overrun, parity, framing or break seen by the UART */
 };
 

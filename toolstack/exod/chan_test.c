@@ -106,8 +106,8 @@ static int handshake(void)
         if (n < 0)
             break;
         if (c == STX) {
-            printf("exod: chan: the host is there (%u SYN, %u other bytes before its STX)\n",
-                   syns, other);
+            printf("exod: chan: the host is there (%u SYN, %u other bytes before its STX)\n", syns,
+                   other);
             return 0;
         }
         if (c != SYN) {
