@@ -9,7 +9,8 @@
 # 64 hash back), source (receive the xorshift64* stream seeded with that
 # hash) and echo (send and receive at once, compare); then stall (send
 # as many bytes as exod asks for, more than its receive ring holds, which
-# it reads only once the ring is full, and expect their hash). Prints the throughput of each and exits
+# it reads only once the ring is full, and expect their hash), and at last
+# reconnect, shake hands again and echo 1 KiB. Prints the throughput of each and exits
 # 0 only if every byte was right. Run by tests/guest/run-vm
 # as a test's HOST_SIDE, with the socket in $MGMT_SOCKET; usable by hand too.
 
@@ -23,6 +24,7 @@ import time
 
 GREETING = b"exod chan ready\n"
 SYN, ACK, STX = b"\x16", b"\x06", b"\x02"
+RECONNECT_ECHO = 1024
 MASK = (1 << 64) - 1
 
 
@@ -198,6 +200,16 @@ def main():
     if int.from_bytes(got, "little") != fnv1a(data):
         sys.exit(f"mgmt-echo: FAIL: stall: exod hashed {got.hex()}, expected {fnv1a(data):016x}")
     print(f"mgmt-echo: stall: {rate(ask, took)} through a full ring, hash matches", flush=True)
+    peer.sock.close()
+
+    # A new client: QEMU accepts it on the same socket; exod notices only
+    # the new handshake.
+    peer = Peer(args.socket, args.timeout)
+    peer.handshake()
+    data = rng.randbytes(RECONNECT_ECHO)
+    if peer.send_random_sizes(data, rng, receive=len(data)) != data:
+        sys.exit("mgmt-echo: FAIL: the echo after reconnecting differs")
+    print(f"mgmt-echo: reconnected: {len(data)} bytes echoed", flush=True)
     peer.sock.close()
     print("mgmt-echo: pass")
 

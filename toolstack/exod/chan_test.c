@@ -18,7 +18,9 @@
  *   stall   exod asks for more than its receive ring holds (a 4-byte
  *           little-endian count) and reads nothing until the ring is full
  *           and the UART holds the host back, then reads them all and
- *           replies with their hash: flow control loses nothing.
+ *           replies with their hash: flow control loses nothing;
+ *   again   the host disconnects, connects again and shakes hands anew;
+ *           then 1 KiB of echo.
  *
  * This is a test mode of the transport, not a protocol: the message layer
  * (toolstack/common/msg.c) defines what really travels on the channel.
@@ -40,6 +42,7 @@
 #define ACK 0x06
 #define STX 0x02
 #define HANDSHAKE_MS 20000
+#define RECONNECT_ECHO 1024
 
 static uint64_t fnv1a(uint64_t h, const uint8_t *p, size_t n)
 {
@@ -120,6 +123,14 @@ static int handshake(void)
     }
     printf("exod: chan: FAIL: no host came within %d ms\n", HANDSHAKE_MS);
     return -1;
+}
+
+/* A host connected: the handshake, then the greeting. */
+static int greet(void)
+{
+    if (handshake())
+        return -1;
+    return write_exactly(GREETING, strlen(GREETING), "greeting");
 }
 
 static int sink(size_t bytes, uint64_t *hash)
@@ -254,9 +265,7 @@ int chan_test(const char *arg)
         return 1;
     }
     printf("exod: chan: COM2 open, IRQ 3 as an event\n");
-    err = handshake();
-    if (!err)
-        err = write_exactly(GREETING, strlen(GREETING), "greeting");
+    err = greet();
     if (!err)
         err = sink((size_t)bytes, &hash);
     if (!err)
@@ -267,6 +276,12 @@ int chan_test(const char *arg)
         err = echo((size_t)bytes);
     if (!err)
         err = stall();
+    /* The host closes the socket and connects again: the channel sees
+     * nothing of it but a new handshake. */
+    if (!err)
+        err = greet();
+    if (!err)
+        err = echo(RECONNECT_ECHO);
     chan_get_stats(&s);
     printf("exod: chan: %" PRIu64 " bytes in, %" PRIu64 " out, %" PRIu64 " interrupts, %" PRIu64
            " receive stalls, %" PRIu64 " line errors\n",
