@@ -142,10 +142,11 @@ static int receive(uint8_t lsr)
 
     while (lsr & LSR_DR) {
         if (head - tail == CHAN_RX_RING) {
+            if (!chan.rx_stalled)
+                chan.stats.rx_stalls++;
             chan.ier &= (uint8_t)~IER_RX;
             set_ier(chan.hw_ier & (uint8_t)~IER_RX);
             chan.rx_stalled = 1;
-            chan.stats.rx_stalls++;
             break;
         }
         chan.rx[head++ & (CHAN_RX_RING - 1)] = in8(UART_DATA);
