@@ -206,7 +206,7 @@ static void service(void)
         moved |= sent;
         /* Reading IIR also acknowledges a transmit interrupt. */
         iir = in8(UART_IIR);
-        if ((iir & IIR_ID) == IIR_MODEM)
+        if ((iir & (IIR_ID | IIR_NONE)) == IIR_MODEM)
             in8(UART_MSR); /* acknowledges it; a socket's lines never change */
         if ((iir & IIR_NONE) && !sent) {
             quiet = 1;
