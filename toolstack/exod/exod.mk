@@ -7,7 +7,8 @@
 # $(EXOD_OBJS) are its objects, for images that add a file tree (the
 # exod-build test).
 
-EXOD_SRCS := toolstack/exod/main.c toolstack/exod/build.c \
+EXOD_SRCS := toolstack/exod/main.c toolstack/exod/build.c toolstack/exod/chan.c \
+	toolstack/exod/chan_test.c \
 	hv/common/elf.c hv/common/start_info_fdt.c
 EXOD_OBJS := $(patsubst %.c,$(BUILD)/guests/obj/exod/%.o,$(EXOD_SRCS))
 

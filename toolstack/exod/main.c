@@ -17,6 +17,9 @@
  * jobs=PATH reads more such words from a file in the tree (the boot
  * loader passes at most 255 bytes of command line).
  *
+ * chan-test=BYTES, alone, runs the management channel's transport test
+ * instead (chan_test.c).
+ *
  * Each domain is built paused, started, watched until it stops, reported
  * with its exit code and destroyed; then free memory must be back where it
  * was before the build. A job that cannot be built says why, and the same
@@ -38,6 +41,7 @@
 #include <exo/event.h>
 
 #include "build.h"
+#include "chan.h"
 
 #define MIB (1ull << 20)
 #define POLL_US 1000
@@ -403,6 +407,8 @@ int main(int argc, char **argv)
 
     if (argc == 2 && !strcmp(argv[1], "serve"))
         return serve();
+    if (argc == 2 && !strncmp(argv[1], "chan-test=", 10))
+        return chan_test(argv[1] + 10);
     for (int i = 1; i < argc; i++)
         if (add_word(argv[i]))
             return 125;
