@@ -151,6 +151,17 @@ static void store(unsigned int d, unsigned int touch, const char *text)
     done();
 }
 
+/* d stores n bytes (NULs allowed) at what TOUCH entry touch names. */
+static void store_bytes(unsigned int d, unsigned int touch, const void *p, uint8_t n)
+{
+    step(d, 0, FUZZ_OP_MEMORY);
+    byte(1);
+    sel(touch);
+    byte(n);
+    bytes(p, n);
+    done();
+}
+
 static void load(unsigned int d, unsigned int touch, uint8_t n)
 {
     step(d, 0, FUZZ_OP_MEMORY);
@@ -216,6 +227,30 @@ static void seed_console(void)
     byte(0);
     done();
     save("console");
+}
+
+/* d's console ring: in_cons, in_prod, out_cons, out_prod, then a notify
+ * (console_write of no bytes) that drains it. */
+static void ring_notify(unsigned int d, uint32_t out_cons, uint32_t out_prod)
+{
+    uint32_t idx[4] = {0, 0, out_cons, out_prod};
+
+    store_bytes(d, TOUCH_CONSOLE_INDICES, idx, sizeof(idx));
+    step(d, 0, FUZZ_OP_CONSOLE_WRITE);
+    sel(LEN_0);
+    done();
+}
+
+/* d1 writes lines through its console ring: one, one across the ring's
+ * end, then indices further apart than the ring is long. */
+static void seed_console_ring(void)
+{
+    begin(0);
+    store(1, TOUCH_CONSOLE_OUT, "a line through the ring\n");
+    ring_notify(1, 0, 24);
+    ring_notify(1, 2040, 2070);
+    ring_notify(1, 0, 5000);
+    save("console-ring");
 }
 
 static void seed_sched(void)
@@ -476,7 +511,7 @@ static void seed_evtchn_virq(void)
     begin(1); /* d1 has two vCPUs */
     step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
     sel(GPA_ARRAY);
-    sel(SMALL_0); /* HV_VIRQ_TIMER */
+    sel(VIRQ_TIMER);
     sel(VCPU_0);
     sel(SMALL_0);
     done();
@@ -489,7 +524,7 @@ static void seed_evtchn_virq(void)
     sched(1, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
     step(0, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
     sel(GPA_ARRAY);
-    sel(SMALL_2); /* HV_VIRQ_DOM_EXC */
+    sel(VIRQ_DOM_EXC);
     sel(VCPU_0);
     sel(SMALL_0);
     done();
@@ -498,6 +533,199 @@ static void seed_evtchn_virq(void)
     byte(EXIT_KIND_HALT); /* nothing armed: it dies */
     done();
     save("evtchn-virq");
+}
+
+static void alloc_unbound(unsigned int d, unsigned int remote)
+{
+    step(d, 0, FUZZ_OP_EVTCHN_ALLOC_UNBOUND);
+    sel(GPA_ARRAY);
+    sel(remote);
+    done();
+}
+
+static void bind_interdomain(unsigned int d, unsigned int remote, unsigned int port)
+{
+    step(d, 0, FUZZ_OP_EVTCHN_BIND_INTERDOMAIN);
+    sel(GPA_ARRAY);
+    sel(remote);
+    sel(port);
+    sel(SMALL_0);
+    done();
+}
+
+/* The refusals of the event channel ops, each once, around one good
+ * channel between d1 and d2 that moves to d1's second vCPU. */
+static void seed_evtchn_edges(void)
+{
+    begin(1); /* d1 has two vCPUs */
+    alloc_unbound(1, DOMID_2);
+    bind_interdomain(0, DOMID_PEER, PORT_PEER);  /* offered to d2, not d0 */
+    bind_interdomain(2, DOMID_FREE, PORT_PEER);  /* no such domain */
+    bind_interdomain(2, DOMID_PEER, PORT_0);     /* not an unbound port */
+    port_op(1, FUZZ_OP_EVTCHN_SEND, PORT_PEER);  /* nobody at the other end yet */
+    bind_interdomain(2, DOMID_PEER, PORT_PEER);
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VCPU);
+    sel(GPA_ARRAY);
+    sel(PORT_PEER);
+    sel(VCPU_1);
+    done();
+    port_op(2, FUZZ_OP_EVTCHN_SEND, PORT_LAST);
+    port_op(2, FUZZ_OP_EVTCHN_SEND, PORT_LAST);  /* still pending */
+    step(2, 0, FUZZ_OP_EVTCHN_SEND_BATCH);       /* two good ports */
+    byte(1);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(PORT_LAST), sel(PORT_LAST);
+    done();
+    step(2, 0, FUZZ_OP_EVTCHN_SEND_BATCH);       /* more than the ABI takes */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_65);
+    sel(PORT_LAST);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);        /* bound already */
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_STATUS);
+    sel(GPA_ARRAY);
+    sel(PORT_LAST);
+    done();
+    port_op(1, FUZZ_OP_EVTCHN_SEND, PORT_LAST);  /* VIRQs come from the hypervisor */
+    step(1, 0, FUZZ_OP_RAW);                     /* an evtchn_op command that does not exist */
+    sel(HC_EVTCHN);
+    byte(0), sel(SMALL_255);
+    done();
+    step(1, 0, FUZZ_OP_RAW);                     /* a grant_table_op command that does not exist */
+    sel(HC_GRANT);
+    byte(0), sel(SMALL_255);
+    done();
+    save("evtchn-edges");
+}
+
+/* The refusals of grant map, copy and setup, each once. */
+static void seed_grant_edges(void)
+{
+    begin(0);
+    setup_table(1);
+    grant_entry(1, 0, DOMID_2, GFN_DATA, GTF_RW);
+    grant_entry(1, 1, DOMID_0, GFN_DATA_1, GTF_RW);
+    map(2, 1, DOMID_1, 0, MAPFLAGS_RW);     /* granted to d0, not d2 */
+    map(2, 0, DOMID_FREE, 0, MAPFLAGS_RW);  /* no such granter */
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);     /* the place is taken */
+    map(0, 0, DOMID_1, 0, MAPFLAGS_RW);     /* mapped by d2 already */
+    step(2, 0, FUZZ_OP_GNT_MAP);            /* not page-aligned */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(MAP_UNALIGNED);
+    raw(0);
+    sel(DOMID_1);
+    sel(MAPFLAGS_RW);
+    done();
+    step(1, 0, FUZZ_OP_GNT_SETUP);          /* a new table while a grant is mapped */
+    sel(GFN_TABLE);
+    sel(FRAMES_2);
+    done();
+    step(2, 0, FUZZ_OP_GNT_UNMAP);          /* no such handle */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(HANDLE_U32_MAX);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* from the granted frame to d2's own */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_SRC);
+    raw(0), sel(DOMID_1), sel(OFFSET_0), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_8), sel(SMALL_0);
+    sel(LEN_8);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* across the end of the page */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_SRC);
+    raw(0), sel(DOMID_1), sel(OFFSET_4088), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(LEN_65535);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* a frame the caller does not have */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_NONE);
+    sel(GFN_MAX), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(LEN_8);
+    done();
+    unmap_last(2);
+    save("grant-edges");
+}
+
+/* Each VIRQ bound where it may be: the console's and the domain
+ * exceptions' by d0 on vCPU 0, the timer's by d1 on each vCPU; then all
+ * closed again. */
+static void seed_evtchn_virq_each(void)
+{
+    static const unsigned int binds[][3] = {
+        {0, VIRQ_CONSOLE, VCPU_0}, {0, VIRQ_DOM_EXC, VCPU_0}, {1, VIRQ_TIMER, VCPU_0},
+        {1, VIRQ_TIMER, VCPU_1}, {1, VIRQ_CONSOLE, VCPU_0},
+    };
+
+    begin(1); /* d1 has two vCPUs */
+    for (unsigned int i = 0; i < sizeof(binds) / sizeof(binds[0]); i++) {
+        step(binds[i][0], 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+        sel(GPA_ARRAY);
+        sel(binds[i][1]);
+        sel(binds[i][2]);
+        sel(SMALL_0);
+        done();
+    }
+    step(0, 0, FUZZ_OP_EVTCHN_CLOSE);
+    sel(PORT_1);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_CLOSE);
+    sel(PORT_2);
+    done();
+    save("evtchn-virq-each");
+}
+
+/*
+ * One seed per op: d0 (the control domain) and then d1 make it with every
+ * field the same pool entry, for each of the first SWEEP_ENTRIES entries,
+ * so that each op starts from its pools' edges and not only from the
+ * valid values the other seeds use. d3 is being built, for the domctls
+ * that act on such a domain. Steps that end their caller end the sweep.
+ */
+#define SWEEP_ENTRIES 12
+#define SWEEP_BODY 24
+
+static void seed_sweep(enum fuzz_op op)
+{
+    char name[32];
+
+    begin(1 | FUZZ_D3_BUILDING << 2); /* d1 has two vCPUs */
+    for (unsigned int entry = 0; entry < SWEEP_ENTRIES; entry++) {
+        for (unsigned int d = 0; d < 2; d++) {
+            step(d, 0, op);
+            for (unsigned int i = 0; i < SWEEP_BODY; i++)
+                sel(entry);
+            done();
+        }
+    }
+    snprintf(name, sizeof(name), "sweep-op%02u", op);
+    save(name);
 }
 
 static void memop(unsigned int d, unsigned int cmd, unsigned int gfn, unsigned int count)
@@ -729,6 +957,7 @@ int main(int argc, char **argv)
     dir = argv[1];
     write_dictionary(argv[2]);
     seed_console();
+    seed_console_ring();
     seed_sched();
     seed_vcpu();
     seed_grant_map();
@@ -738,11 +967,16 @@ int main(int argc, char **argv)
     seed_domctl_misc();
     seed_evtchn();
     seed_evtchn_virq();
+    seed_evtchn_virq_each();
+    seed_evtchn_edges();
+    seed_grant_edges();
     seed_raw();
     seed_exits();
     seed_memory_op();
     seed_grant_memory();
     seed_physdev();
+    for (unsigned int op = 0; op < FUZZ_OP_COUNT; op++)
+        seed_sweep(op);
     regress_timer_fired_before_block();
     regress_pause_keeps_timer();
     return 0;
