@@ -58,9 +58,47 @@ $(BUILD)/fuzz/tar: $(FUZZ_TAR_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
 
-.PHONY: fuzz-targets fuzz fuzz-seeds
+# Planted bugs: the hypercall harness built against a copy of one hv/common
+# file with a known fix taken out (tests/fuzz/plants/NAME.patch, which names
+# the file in its "+++ b/" line), as $(BUILD)/fuzz-plants/NAME. tests/run-tests
+# runs each with make check's budget and passes only if the fuzzer finds the
+# bug (fuzz-plants/NAME). A patch that no longer applies exactly (no fuzz
+# factor, not reversed) stops the build: the plant must never quietly
+# become the fixed code.
+FUZZ_PLANTS := $(basename $(notdir $(wildcard tests/fuzz/plants/*.patch)))
+fuzz_plant_file = $(shell sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' tests/fuzz/plants/$(1).patch)
+
+# $(1): the plant's name, $(2): the file it changes, $(3): its object's path in the tree.
+define fuzz_plant
+$(BUILD)/fuzz/plants/$(1)/$(2): $(2) tests/fuzz/plants/$(1).patch
+	$$(call msg,PLANT,$$@)
+	@mkdir -p $$(@D)
+	$(Q)rm -f $$@ $$@.tmp $$@.rej
+	$(Q)patch --batch --forward --fuzz=0 --no-backup-if-mismatch --quiet -r $$@.rej \
+		-o $$@.tmp $(2) tests/fuzz/plants/$(1).patch >/dev/null || { \
+		echo "fuzz plant $(1): tests/fuzz/plants/$(1).patch no longer applies to $(2);" \
+			"refresh it so that it takes out the same check" >&2; \
+		rm -f $$@.tmp $$@.rej; exit 1; }
+	$(Q)! cmp -s $$@.tmp $(2) || { echo "fuzz plant $(1): the patch changes nothing" >&2; exit 1; }
+	$(Q)mv $$@.tmp $$@
+$(BUILD)/fuzz/plants/$(1)/obj/$(3): $(BUILD)/fuzz/plants/$(1)/$(2)
+	$$(call msg,FUZZCC,$$<)
+	@mkdir -p $$(@D)
+	$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) -c $$< -o $$@
+$(BUILD)/fuzz-plants/$(1): $(filter-out $(BUILD)/fuzz/obj/$(3),$(FUZZ_HYPERCALLS_OBJS)) \
+		$(BUILD)/fuzz/plants/$(1)/obj/$(3)
+	$$(call msg,FUZZLD,$$@)
+	@mkdir -p $$(@D)
+	$(Q)$$(FUZZCC) $$(FUZZ_SANITIZE) -o $$@ $$^ -lfdt
+FUZZ_PLANT_TARGETS += $(BUILD)/fuzz-plants/$(1)
+endef
+$(foreach p,$(FUZZ_PLANTS),$(eval $(call fuzz_plant,$(p),$(call fuzz_plant_file,$(p)),$(patsubst \
+	%.c,%.o,$(call fuzz_plant_file,$(p))))))
+
+.PHONY: fuzz-targets fuzz-plants fuzz fuzz-seeds
 fuzz-targets: $(FUZZ_TARGETS)
-all: fuzz-targets
+fuzz-plants: $(FUZZ_PLANT_TARGETS)
+all: fuzz-targets fuzz-plants
 
 # make fuzz-seeds rewrites the seed corpus and the dictionary from
 # tests/fuzz/gen_seeds.c, after a change of the input format. The generator
