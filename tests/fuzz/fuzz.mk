@@ -58,6 +58,28 @@ $(BUILD)/fuzz/tar: $(FUZZ_TAR_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
 
+# The hypervisor's ELF loader (hv/common/elf.c), alone.
+FUZZ_ELF_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/elf.o $(BUILD)/fuzz/obj/hv/common/elf.o
+FUZZ_TARGETS += $(BUILD)/fuzz/elf
+.SECONDARY: $(FUZZ_ELF_OBJS)
+$(BUILD)/fuzz/elf: $(FUZZ_ELF_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
+
+# The library OS's start-info reader (guest-libos/kernel/start_info.c), over
+# the system's libfdt as in its unit test.
+FUZZ_START_INFO_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/start_info.o \
+	$(BUILD)/fuzz/obj/guest-libos/kernel/start_info.o
+FUZZ_TARGETS += $(BUILD)/fuzz/start_info
+.SECONDARY: $(FUZZ_START_INFO_OBJS)
+$(FUZZ_START_INFO_OBJS): FUZZ_CFLAGS += -Iguest-libos/kernel -I$(FDT_INCLUDE)
+$(FUZZ_START_INFO_OBJS): | $(FDT_INCLUDE)/libfdt.h
+$(BUILD)/fuzz/start_info: $(FUZZ_START_INFO_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^ -lfdt
+
 # Planted bugs: the hypercall harness built against a copy of one hv/common
 # file with a known fix taken out (tests/fuzz/plants/NAME.patch, which names
 # the file in its "+++ b/" line), as $(BUILD)/fuzz-plants/NAME. tests/run-tests
@@ -100,18 +122,32 @@ fuzz-targets: $(FUZZ_TARGETS)
 fuzz-plants: $(FUZZ_PLANT_TARGETS)
 all: fuzz-targets fuzz-plants
 
-# make fuzz-seeds rewrites the seed corpus and the dictionary from
-# tests/fuzz/gen_seeds.c, after a change of the input format. The generator
-# is a host tool, not a fuzz target: it lives under $(BUILD)/host/.
+# make fuzz-seeds rewrites the seed corpora and the dictionary from
+# tests/fuzz/gen_*seeds.c, after a change of an input format. The generators
+# are host tools, not fuzz targets: they live under $(BUILD)/host/.
 $(BUILD)/host/tests/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/hypercalls.h
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -o $@ $<
 
-fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds
-	@mkdir -p tests/fuzz/corpus/hypercalls
-	$(Q)rm -f tests/fuzz/corpus/hypercalls/*
-	$(Q)$< tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
+$(BUILD)/host/tests/fuzz/gen_elf_seeds: tests/fuzz/gen_elf_seeds.c
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -o $@ $<
+
+$(BUILD)/host/tests/fuzz/gen_start_info_seeds: tests/fuzz/gen_start_info_seeds.c \
+		| $(FDT_INCLUDE)/libfdt.h
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -I$(FDT_INCLUDE) -o $@ $< -lfdt
+
+fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds $(BUILD)/host/tests/fuzz/gen_elf_seeds \
+		$(BUILD)/host/tests/fuzz/gen_start_info_seeds
+	@mkdir -p tests/fuzz/corpus/hypercalls tests/fuzz/corpus/elf tests/fuzz/corpus/start_info
+	$(Q)rm -f tests/fuzz/corpus/hypercalls/* tests/fuzz/corpus/elf/* tests/fuzz/corpus/start_info/*
+	$(Q)$(BUILD)/host/tests/fuzz/gen_seeds tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
+	$(Q)$(BUILD)/host/tests/fuzz/gen_elf_seeds tests/fuzz/corpus/elf
+	$(Q)$(BUILD)/host/tests/fuzz/gen_start_info_seeds tests/fuzz/corpus/start_info
 
 # A wall-clock bound is right for exploring, never for make check. Inputs
 # may grow well past the seeds: longer sequences reach deeper states.
