@@ -703,12 +703,13 @@ static void seed_evtchn_virq_each(void)
 
 /*
  * One seed per op: d0 (the control domain) and then d1 make it with every
- * field the same pool entry, for each of the first SWEEP_ENTRIES entries,
- * so that each op starts from its pools' edges and not only from the
- * valid values the other seeds use. d3 is being built, for the domctls
- * that act on such a domain. Steps that end their caller end the sweep.
+ * field the same pool entry, for entries 1 to SWEEP_ENTRIES, so that each
+ * op starts from its pools' edges and not only from the valid values
+ * (entry 0) the other seeds use. d3 is being built, for the domctls that
+ * act on such a domain. Steps that end their caller end the sweep. Few
+ * entries: every step costs a frame audit, and mutants inherit the length.
  */
-#define SWEEP_ENTRIES 12
+#define SWEEP_ENTRIES 6
 #define SWEEP_BODY 24
 
 static void seed_sweep(enum fuzz_op op)
@@ -716,7 +717,7 @@ static void seed_sweep(enum fuzz_op op)
     char name[32];
 
     begin(1 | FUZZ_D3_BUILDING << 2); /* d1 has two vCPUs */
-    for (unsigned int entry = 0; entry < SWEEP_ENTRIES; entry++) {
+    for (unsigned int entry = 1; entry <= SWEEP_ENTRIES; entry++) {
         for (unsigned int d = 0; d < 2; d++) {
             step(d, 0, op);
             for (unsigned int i = 0; i < SWEEP_BODY; i++)
@@ -948,6 +949,22 @@ static void seed_physdev(void)
     save("physdev");
 }
 
+/* d0 listens for console input and waits for it; d1 and d2 power off.
+ * The CPU then polls the serial line for good, with a timer always armed:
+ * the run must still end. */
+static void regress_console_listener_waits(void)
+{
+    begin(0);
+    step(0, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    sched(0, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
+    save("regress-console-listener-waits");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -979,5 +996,6 @@ int main(int argc, char **argv)
         seed_sweep(op);
     regress_timer_fired_before_block();
     regress_pause_keeps_timer();
+    regress_console_listener_waits();
     return 0;
 }
