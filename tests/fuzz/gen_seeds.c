@@ -364,6 +364,43 @@ static void seed_grant_orphan(void)
     save("grant-orphan");
 }
 
+static void getinfo(unsigned int domid)
+{
+    step(0, 0, FUZZ_OP_DOMCTL_GETINFO);
+    sel(GPA_ARRAY);
+    sel(domid);
+    done();
+}
+
+/* A create too large for one call (16 MiB: eight 2 MiB blocks, four per
+ * call) restarts and finishes; getinfo sees a paused and a shut-down
+ * domain. */
+static void seed_domctl_create_restart(void)
+{
+    static const char name[] = "large";
+
+    begin(0);
+    step(0, 0, FUZZ_OP_DOMCTL_CREATE);
+    sel(GPA_ARRAY);
+    sel(DOMID_ANY);
+    sel(VCPU_1);
+    raw(16ull << 20);
+    byte(sizeof(name) - 1);
+    bytes(name, sizeof(name) - 1);
+    done();
+    getinfo(DOMID_CREATED);
+    domctl_id(1, DOMID_1);
+    getinfo(DOMID_1);
+    step(0, 0, FUZZ_OP_DOMCTL_SHUTDOWN);
+    sel(GPA_ARRAY);
+    sel(DOMID_2);
+    sel(SMALL_0), sel(SMALL_0), sel(SMALL_0);
+    done();
+    getinfo(DOMID_2);
+    domctl_id(0, DOMID_CREATED);
+    save("domctl-create-restart");
+}
+
 static void seed_domctl_build(void)
 {
     static const char name[] = "built";
@@ -981,6 +1018,7 @@ int main(int argc, char **argv)
     seed_grant_copy();
     seed_grant_orphan();
     seed_domctl_build();
+    seed_domctl_create_restart();
     seed_domctl_misc();
     seed_evtchn();
     seed_evtchn_virq();
