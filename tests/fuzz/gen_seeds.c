@@ -739,15 +739,28 @@ static void seed_evtchn_virq_each(void)
 }
 
 /*
- * One seed per op: d0 (the control domain) and then d1 make it with every
- * field the same pool entry, for entries 1 to SWEEP_ENTRIES, so that each
- * op starts from its pools' edges and not only from the valid values
- * (entry 0) the other seeds use. d3 is being built, for the domctls that
- * act on such a domain. Steps that end their caller end the sweep. Few
- * entries: every step costs a frame audit, and mutants inherit the length.
+ * One seed per op, from its pools' edges rather than the valid values
+ * (entry 0) the other seeds use: first d0 (the control domain) and d1 make
+ * it with every field on the same entry, 1 to SWEEP_ENTRIES; then d0 tries
+ * each of its first SWEEP_FIELDS fields alone on entries 1 to
+ * SWEEP_FIELD_ENTRIES, every other byte 0, so that each check meets its
+ * edge values with the other fields out of its way. d3 is being built,
+ * for the domctls that act on such a domain. A step that ends its caller
+ * ends the sweep. Few steps: each costs a frame audit, and mutants
+ * inherit the length.
  */
 #define SWEEP_ENTRIES 6
+#define SWEEP_FIELDS 4
+#define SWEEP_FIELD_ENTRIES 3
 #define SWEEP_BODY 24
+
+static void sweep_step(unsigned int d, enum fuzz_op op, int field, unsigned int entry)
+{
+    step(d, 0, op);
+    for (int i = 0; i < SWEEP_BODY; i++)
+        sel(field < 0 || i == field ? entry : 0);
+    done();
+}
 
 static void seed_sweep(enum fuzz_op op)
 {
@@ -755,13 +768,12 @@ static void seed_sweep(enum fuzz_op op)
 
     begin(1 | FUZZ_D3_BUILDING << 2); /* d1 has two vCPUs */
     for (unsigned int entry = 1; entry <= SWEEP_ENTRIES; entry++) {
-        for (unsigned int d = 0; d < 2; d++) {
-            step(d, 0, op);
-            for (unsigned int i = 0; i < SWEEP_BODY; i++)
-                sel(entry);
-            done();
-        }
+        sweep_step(0, op, -1, entry);
+        sweep_step(1, op, -1, entry);
     }
+    for (int field = 0; field < SWEEP_FIELDS; field++)
+        for (unsigned int entry = 1; entry <= SWEEP_FIELD_ENTRIES; entry++)
+            sweep_step(0, op, field, entry);
     snprintf(name, sizeof(name), "sweep-op%02u", op);
     save(name);
 }
