@@ -114,6 +114,8 @@ $(BUILD)/fuzz-plants/$(1): $(filter-out $(BUILD)/fuzz/obj/$(3),$(FUZZ_HYPERCALLS
 	$(Q)$$(FUZZCC) $$(FUZZ_SANITIZE) -o $$@ $$^ -lfdt
 FUZZ_PLANT_TARGETS += $(BUILD)/fuzz-plants/$(1)
 endef
+$(foreach p,$(FUZZ_PLANTS),$(if $(filter 1,$(words $(call fuzz_plant_file,$(p)))),,$(error \
+	tests/fuzz/plants/$(p).patch must change exactly one file (one "+++ b/FILE" line))))
 $(foreach p,$(FUZZ_PLANTS),$(eval $(call fuzz_plant,$(p),$(call fuzz_plant_file,$(p)),$(patsubst \
 	%.c,%.o,$(call fuzz_plant_file,$(p))))))
 

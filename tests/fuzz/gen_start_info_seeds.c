@@ -17,7 +17,13 @@
 static uint8_t tree[4096];
 static const char *dir;
 
-#define FDT(call) do { if ((call) < 0) { fprintf(stderr, "gen_start_info_seeds: %s\n", #call); exit(1); } } while (0)
+#define FDT(call)                                                       \
+    do {                                                                \
+        if ((call) < 0) {                                               \
+            fprintf(stderr, "gen_start_info_seeds: %s\n", #call);       \
+            exit(1);                                                    \
+        }                                                               \
+    } while (0)
 
 static void build(const char *name, unsigned int nr_vcpus, uint64_t memory, const char *cmdline,
                   uint64_t console_ring)
