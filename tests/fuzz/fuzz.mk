@@ -75,23 +75,105 @@ $(BUILD)/fuzz/config: $(FUZZ_CONFIG_OBJS)
 	@mkdir -p $(@D)
 	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
 
+# The hypervisor's ELF loader (hv/common/elf.c), alone.
+FUZZ_ELF_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/elf.o $(BUILD)/fuzz/obj/hv/common/elf.o
+FUZZ_TARGETS += $(BUILD)/fuzz/elf
+.SECONDARY: $(FUZZ_ELF_OBJS)
+$(BUILD)/fuzz/elf: $(FUZZ_ELF_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^
+
 .PHONY: fuzz-targets fuzz fuzz-seeds
 fuzz-targets: $(FUZZ_TARGETS)
 all: fuzz-targets
 
-# make fuzz-seeds rewrites the seed corpus and the dictionary from
-# tests/fuzz/gen_seeds.c, after a change of the input format. The generator
-# is a host tool, not a fuzz target: it lives under $(BUILD)/host/.
+# The library OS's start-info reader (guest-libos/kernel/start_info.c), over
+# the system's libfdt as in its unit test.
+FUZZ_START_INFO_OBJS := $(BUILD)/fuzz/obj/tests/fuzz/start_info.o \
+	$(BUILD)/fuzz/obj/guest-libos/kernel/start_info.o
+FUZZ_TARGETS += $(BUILD)/fuzz/start_info
+.SECONDARY: $(FUZZ_START_INFO_OBJS)
+$(FUZZ_START_INFO_OBJS): FUZZ_CFLAGS += -Iguest-libos/kernel -I$(FDT_INCLUDE)
+$(FUZZ_START_INFO_OBJS): | $(FDT_INCLUDE)/libfdt.h
+$(BUILD)/fuzz/start_info: $(FUZZ_START_INFO_OBJS)
+	$(call msg,FUZZLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(FUZZCC) $(FUZZ_SANITIZE) -o $@ $^ -lfdt
+
+# Planted bugs: the hypercall harness built against a copy of one hv/common
+# file with a known fix taken out (tests/fuzz/plants/NAME.patch, which names
+# the file in its "+++ b/" line), as $(BUILD)/fuzz-plants/NAME. tests/run-tests
+# runs each with make check's budget and passes only if the fuzzer finds the
+# bug (fuzz-plants/NAME). A patch that no longer applies exactly (no fuzz
+# factor, not reversed) stops the build: the plant must never quietly
+# become the fixed code.
+FUZZ_PLANTS := $(basename $(notdir $(wildcard tests/fuzz/plants/*.patch)))
+fuzz_plant_file = $(shell sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' tests/fuzz/plants/$(1).patch)
+
+# $(1): the plant's name, $(2): the file it changes, $(3): its object's path in the tree.
+define fuzz_plant
+$(BUILD)/fuzz/plants/$(1)/$(2): $(2) tests/fuzz/plants/$(1).patch
+	$$(call msg,PLANT,$$@)
+	@mkdir -p $$(@D)
+	$(Q)rm -f $$@ $$@.tmp $$@.rej
+	$(Q)patch --batch --forward --fuzz=0 --no-backup-if-mismatch --quiet -r $$@.rej \
+		-o $$@.tmp $(2) tests/fuzz/plants/$(1).patch >/dev/null || { \
+		echo "fuzz plant $(1): tests/fuzz/plants/$(1).patch no longer applies to $(2);" \
+			"refresh it so that it takes out the same check" >&2; \
+		rm -f $$@.tmp $$@.rej; exit 1; }
+	$(Q)! cmp -s $$@.tmp $(2) || { echo "fuzz plant $(1): the patch changes nothing" >&2; exit 1; }
+	$(Q)mv $$@.tmp $$@
+$(BUILD)/fuzz/plants/$(1)/obj/$(3): $(BUILD)/fuzz/plants/$(1)/$(2)
+	$$(call msg,FUZZCC,$$<)
+	@mkdir -p $$(@D)
+	$(Q)$$(FUZZCC) $$(FUZZ_CFLAGS) -c $$< -o $$@
+$(BUILD)/fuzz-plants/$(1): $(filter-out $(BUILD)/fuzz/obj/$(3),$(FUZZ_HYPERCALLS_OBJS)) \
+		$(BUILD)/fuzz/plants/$(1)/obj/$(3)
+	$$(call msg,FUZZLD,$$@)
+	@mkdir -p $$(@D)
+	$(Q)$$(FUZZCC) $$(FUZZ_SANITIZE) -o $$@ $$^ -lfdt
+FUZZ_PLANT_TARGETS += $(BUILD)/fuzz-plants/$(1)
+endef
+$(foreach p,$(FUZZ_PLANTS),$(if $(filter 1,$(words $(call fuzz_plant_file,$(p)))),,$(error \
+	tests/fuzz/plants/$(p).patch must change exactly one file (one "+++ b/FILE" line))))
+$(foreach p,$(FUZZ_PLANTS),$(eval $(call fuzz_plant,$(p),$(call fuzz_plant_file,$(p)),$(patsubst \
+	%.c,%.o,$(call fuzz_plant_file,$(p))))))
+
+.PHONY: fuzz-targets fuzz-plants fuzz fuzz-seeds
+fuzz-targets: $(FUZZ_TARGETS)
+fuzz-plants: $(FUZZ_PLANT_TARGETS)
+all: fuzz-targets fuzz-plants
+
+# make fuzz-seeds rewrites the seed corpora and the dictionary from
+# tests/fuzz/gen_*seeds.c, after a change of an input format. The generators
+# are host tools, not fuzz targets: they live under $(BUILD)/host/.
 $(BUILD)/host/tests/fuzz/gen_seeds: tests/fuzz/gen_seeds.c tests/fuzz/hypercalls.h
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -o $@ $<
 
-fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds $(BUILD)/host/tests/fuzz/gen_msg_seeds
-	@mkdir -p tests/fuzz/corpus/hypercalls tests/fuzz/corpus/msg
-	$(Q)rm -f tests/fuzz/corpus/hypercalls/* tests/fuzz/corpus/msg/*
-	$(Q)$< tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
+$(BUILD)/host/tests/fuzz/gen_elf_seeds: tests/fuzz/gen_elf_seeds.c
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -o $@ $<
+
+$(BUILD)/host/tests/fuzz/gen_start_info_seeds: tests/fuzz/gen_start_info_seeds.c \
+		| $(FDT_INCLUDE)/libfdt.h
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -I$(FDT_INCLUDE) -o $@ $< -lfdt
+
+fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds $(BUILD)/host/tests/fuzz/gen_msg_seeds \
+		$(BUILD)/host/tests/fuzz/gen_elf_seeds $(BUILD)/host/tests/fuzz/gen_start_info_seeds
+	@mkdir -p tests/fuzz/corpus/hypercalls tests/fuzz/corpus/msg tests/fuzz/corpus/elf \
+		tests/fuzz/corpus/start_info
+	$(Q)rm -f tests/fuzz/corpus/hypercalls/* tests/fuzz/corpus/msg/* tests/fuzz/corpus/elf/* \
+		tests/fuzz/corpus/start_info/*
+	$(Q)$(BUILD)/host/tests/fuzz/gen_seeds tests/fuzz/corpus/hypercalls tests/fuzz/hypercalls.dict
 	$(Q)$(BUILD)/host/tests/fuzz/gen_msg_seeds tests/fuzz/corpus/msg
+	$(Q)$(BUILD)/host/tests/fuzz/gen_elf_seeds tests/fuzz/corpus/elf
+	$(Q)$(BUILD)/host/tests/fuzz/gen_start_info_seeds tests/fuzz/corpus/start_info
 
 # A wall-clock bound is right for exploring, never for make check. Inputs
 # may grow well past the seeds: longer sequences reach deeper states.

@@ -151,6 +151,17 @@ static void store(unsigned int d, unsigned int touch, const char *text)
     done();
 }
 
+/* d stores n bytes (NULs allowed) at what TOUCH entry touch names. */
+static void store_bytes(unsigned int d, unsigned int touch, const void *p, uint8_t n)
+{
+    step(d, 0, FUZZ_OP_MEMORY);
+    byte(1);
+    sel(touch);
+    byte(n);
+    bytes(p, n);
+    done();
+}
+
 static void load(unsigned int d, unsigned int touch, uint8_t n)
 {
     step(d, 0, FUZZ_OP_MEMORY);
@@ -216,6 +227,30 @@ static void seed_console(void)
     byte(0);
     done();
     save("console");
+}
+
+/* d's console ring: in_cons, in_prod, out_cons, out_prod, then a notify
+ * (console_write of no bytes) that drains it. */
+static void ring_notify(unsigned int d, uint32_t out_cons, uint32_t out_prod)
+{
+    uint32_t idx[4] = {0, 0, out_cons, out_prod};
+
+    store_bytes(d, TOUCH_CONSOLE_INDICES, idx, sizeof(idx));
+    step(d, 0, FUZZ_OP_CONSOLE_WRITE);
+    sel(LEN_0);
+    done();
+}
+
+/* d1 writes lines through its console ring: one, one across the ring's
+ * end, then indices further apart than the ring is long. */
+static void seed_console_ring(void)
+{
+    begin(0);
+    store(1, TOUCH_CONSOLE_OUT, "a line through the ring\n");
+    ring_notify(1, 0, 24);
+    ring_notify(1, 2040, 2070);
+    ring_notify(1, 0, 5000);
+    save("console-ring");
 }
 
 static void seed_sched(void)
@@ -327,6 +362,43 @@ static void seed_grant_orphan(void)
     store(2, TOUCH_MAP_0, "still mine");
     unmap_last(2);
     save("grant-orphan");
+}
+
+static void getinfo(unsigned int domid)
+{
+    step(0, 0, FUZZ_OP_DOMCTL_GETINFO);
+    sel(GPA_ARRAY);
+    sel(domid);
+    done();
+}
+
+/* A create too large for one call (16 MiB: eight 2 MiB blocks, four per
+ * call) restarts and finishes; getinfo sees a paused and a shut-down
+ * domain. */
+static void seed_domctl_create_restart(void)
+{
+    static const char name[] = "large";
+
+    begin(0);
+    step(0, 0, FUZZ_OP_DOMCTL_CREATE);
+    sel(GPA_ARRAY);
+    sel(DOMID_ANY);
+    sel(VCPU_1);
+    raw(16ull << 20);
+    byte(sizeof(name) - 1);
+    bytes(name, sizeof(name) - 1);
+    done();
+    getinfo(DOMID_CREATED);
+    domctl_id(1, DOMID_1);
+    getinfo(DOMID_1);
+    step(0, 0, FUZZ_OP_DOMCTL_SHUTDOWN);
+    sel(GPA_ARRAY);
+    sel(DOMID_2);
+    sel(SMALL_0), sel(SMALL_0), sel(SMALL_0);
+    done();
+    getinfo(DOMID_2);
+    domctl_id(0, DOMID_CREATED);
+    save("domctl-create-restart");
 }
 
 static void seed_domctl_build(void)
@@ -476,7 +548,7 @@ static void seed_evtchn_virq(void)
     begin(1); /* d1 has two vCPUs */
     step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
     sel(GPA_ARRAY);
-    sel(SMALL_0); /* HV_VIRQ_TIMER */
+    sel(VIRQ_TIMER);
     sel(VCPU_0);
     sel(SMALL_0);
     done();
@@ -489,7 +561,7 @@ static void seed_evtchn_virq(void)
     sched(1, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
     step(0, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
     sel(GPA_ARRAY);
-    sel(SMALL_2); /* HV_VIRQ_DOM_EXC */
+    sel(VIRQ_DOM_EXC);
     sel(VCPU_0);
     sel(SMALL_0);
     done();
@@ -498,6 +570,212 @@ static void seed_evtchn_virq(void)
     byte(EXIT_KIND_HALT); /* nothing armed: it dies */
     done();
     save("evtchn-virq");
+}
+
+static void alloc_unbound(unsigned int d, unsigned int remote)
+{
+    step(d, 0, FUZZ_OP_EVTCHN_ALLOC_UNBOUND);
+    sel(GPA_ARRAY);
+    sel(remote);
+    done();
+}
+
+static void bind_interdomain(unsigned int d, unsigned int remote, unsigned int port)
+{
+    step(d, 0, FUZZ_OP_EVTCHN_BIND_INTERDOMAIN);
+    sel(GPA_ARRAY);
+    sel(remote);
+    sel(port);
+    sel(SMALL_0);
+    done();
+}
+
+/* The refusals of the event channel ops, each once, around one good
+ * channel between d1 and d2 that moves to d1's second vCPU. */
+static void seed_evtchn_edges(void)
+{
+    begin(1); /* d1 has two vCPUs */
+    alloc_unbound(1, DOMID_2);
+    bind_interdomain(0, DOMID_PEER, PORT_PEER);  /* offered to d2, not d0 */
+    bind_interdomain(2, DOMID_FREE, PORT_PEER);  /* no such domain */
+    bind_interdomain(2, DOMID_PEER, PORT_0);     /* not an unbound port */
+    port_op(1, FUZZ_OP_EVTCHN_SEND, PORT_PEER);  /* nobody at the other end yet */
+    bind_interdomain(2, DOMID_PEER, PORT_PEER);
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VCPU);
+    sel(GPA_ARRAY);
+    sel(PORT_PEER);
+    sel(VCPU_1);
+    done();
+    port_op(2, FUZZ_OP_EVTCHN_SEND, PORT_LAST);
+    port_op(2, FUZZ_OP_EVTCHN_SEND, PORT_LAST);  /* still pending */
+    step(2, 0, FUZZ_OP_EVTCHN_SEND_BATCH);       /* two good ports */
+    byte(1);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(PORT_LAST), sel(PORT_LAST);
+    done();
+    step(2, 0, FUZZ_OP_EVTCHN_SEND_BATCH);       /* more than the ABI takes */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_65);
+    sel(PORT_LAST);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);        /* bound already */
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_STATUS);
+    sel(GPA_ARRAY);
+    sel(PORT_LAST);
+    done();
+    port_op(1, FUZZ_OP_EVTCHN_SEND, PORT_LAST);  /* VIRQs come from the hypervisor */
+    step(1, 0, FUZZ_OP_RAW);                     /* an evtchn_op command that does not exist */
+    sel(HC_EVTCHN);
+    byte(0), sel(SMALL_255);
+    done();
+    step(1, 0, FUZZ_OP_RAW);                     /* a grant_table_op command that does not exist */
+    sel(HC_GRANT);
+    byte(0), sel(SMALL_255);
+    done();
+    save("evtchn-edges");
+}
+
+/* The refusals of grant map, copy and setup, each once. */
+static void seed_grant_edges(void)
+{
+    begin(0);
+    setup_table(1);
+    grant_entry(1, 0, DOMID_2, GFN_DATA, GTF_RW);
+    grant_entry(1, 1, DOMID_0, GFN_DATA_1, GTF_RW);
+    map(2, 1, DOMID_1, 0, MAPFLAGS_RW);     /* granted to d0, not d2 */
+    map(2, 0, DOMID_FREE, 0, MAPFLAGS_RW);  /* no such granter */
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);
+    map(2, 0, DOMID_1, 0, MAPFLAGS_RW);     /* the place is taken */
+    map(0, 0, DOMID_1, 0, MAPFLAGS_RW);     /* mapped by d2 already */
+    step(2, 0, FUZZ_OP_GNT_MAP);            /* not page-aligned */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(MAP_UNALIGNED);
+    raw(0);
+    sel(DOMID_1);
+    sel(MAPFLAGS_RW);
+    done();
+    step(1, 0, FUZZ_OP_GNT_SETUP);          /* a new table while a grant is mapped */
+    sel(GFN_TABLE);
+    sel(FRAMES_2);
+    done();
+    step(2, 0, FUZZ_OP_GNT_UNMAP);          /* no such handle */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(HANDLE_U32_MAX);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* from the granted frame to d2's own */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_SRC);
+    raw(0), sel(DOMID_1), sel(OFFSET_0), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_8), sel(SMALL_0);
+    sel(LEN_8);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* across the end of the page */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_SRC);
+    raw(0), sel(DOMID_1), sel(OFFSET_4088), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(LEN_65535);
+    done();
+    step(2, 0, FUZZ_OP_GNT_COPY);           /* a frame the caller does not have */
+    byte(0);
+    sel(GPA_ARRAY);
+    sel(COUNT_WRITTEN);
+    sel(COPYFLAGS_NONE);
+    sel(GFN_MAX), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(GFN_DATA), sel(DOMID_SELF), sel(OFFSET_0), sel(SMALL_0);
+    sel(LEN_8);
+    done();
+    unmap_last(2);
+    save("grant-edges");
+}
+
+/* Each VIRQ bound where it may be: the console's and the domain
+ * exceptions' by d0 on vCPU 0, the timer's by d1 on each vCPU; then all
+ * closed again. */
+static void seed_evtchn_virq_each(void)
+{
+    static const unsigned int binds[][3] = {
+        {0, VIRQ_CONSOLE, VCPU_0}, {0, VIRQ_DOM_EXC, VCPU_0}, {1, VIRQ_TIMER, VCPU_0},
+        {1, VIRQ_TIMER, VCPU_1}, {1, VIRQ_CONSOLE, VCPU_0},
+    };
+
+    begin(1); /* d1 has two vCPUs */
+    for (unsigned int i = 0; i < sizeof(binds) / sizeof(binds[0]); i++) {
+        step(binds[i][0], 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+        sel(GPA_ARRAY);
+        sel(binds[i][1]);
+        sel(binds[i][2]);
+        sel(SMALL_0);
+        done();
+    }
+    step(0, 0, FUZZ_OP_EVTCHN_CLOSE);
+    sel(PORT_1);
+    done();
+    step(1, 0, FUZZ_OP_EVTCHN_CLOSE);
+    sel(PORT_2);
+    done();
+    save("evtchn-virq-each");
+}
+
+/*
+ * One seed per op, from its pools' edges rather than the valid values
+ * (entry 0) the other seeds use: first d0 (the control domain) and d1 make
+ * it with every field on the same entry, 1 to SWEEP_ENTRIES; then d0 tries
+ * each of its first SWEEP_FIELDS fields alone on entries 1 to
+ * SWEEP_FIELD_ENTRIES, every other byte 0, so that each check meets its
+ * edge values with the other fields out of its way. d3 is being built,
+ * for the domctls that act on such a domain. A step that ends its caller
+ * ends the sweep. Few steps: each costs a frame audit, and mutants
+ * inherit the length.
+ */
+#define SWEEP_ENTRIES 6
+#define SWEEP_FIELDS 4
+#define SWEEP_FIELD_ENTRIES 3
+#define SWEEP_BODY 24
+
+static void sweep_step(unsigned int d, enum fuzz_op op, int field, unsigned int entry)
+{
+    step(d, 0, op);
+    for (int i = 0; i < SWEEP_BODY; i++)
+        sel(field < 0 || i == field ? entry : 0);
+    done();
+}
+
+static void seed_sweep(enum fuzz_op op)
+{
+    char name[32];
+
+    begin(1 | FUZZ_D3_BUILDING << 2); /* d1 has two vCPUs */
+    for (unsigned int entry = 1; entry <= SWEEP_ENTRIES; entry++) {
+        sweep_step(0, op, -1, entry);
+        sweep_step(1, op, -1, entry);
+    }
+    for (int field = 0; field < SWEEP_FIELDS; field++)
+        for (unsigned int entry = 1; entry <= SWEEP_FIELD_ENTRIES; entry++)
+            sweep_step(0, op, field, entry);
+    snprintf(name, sizeof(name), "sweep-op%02u", op);
+    save(name);
 }
 
 static void memop(unsigned int d, unsigned int cmd, unsigned int gfn, unsigned int count)
@@ -720,6 +998,22 @@ static void seed_physdev(void)
     save("physdev");
 }
 
+/* d0 listens for console input and waits for it; d1 and d2 power off.
+ * The CPU then polls the serial line for good, with a timer always armed:
+ * the run must still end. */
+static void regress_console_listener_waits(void)
+{
+    begin(0);
+    step(0, 0, FUZZ_OP_EVTCHN_BIND_VIRQ);
+    sel(GPA_ARRAY);
+    sel(VIRQ_CONSOLE);
+    sel(VCPU_0);
+    sel(SMALL_0);
+    done();
+    sched(0, 0, SCHED_CMD_BLOCK, SMALL_0, SMALL_0);
+    save("regress-console-listener-waits");
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -729,21 +1023,29 @@ int main(int argc, char **argv)
     dir = argv[1];
     write_dictionary(argv[2]);
     seed_console();
+    seed_console_ring();
     seed_sched();
     seed_vcpu();
     seed_grant_map();
     seed_grant_copy();
     seed_grant_orphan();
     seed_domctl_build();
+    seed_domctl_create_restart();
     seed_domctl_misc();
     seed_evtchn();
     seed_evtchn_virq();
+    seed_evtchn_virq_each();
+    seed_evtchn_edges();
+    seed_grant_edges();
     seed_raw();
     seed_exits();
     seed_memory_op();
     seed_grant_memory();
     seed_physdev();
+    for (unsigned int op = 0; op < FUZZ_OP_COUNT; op++)
+        seed_sweep(op);
     regress_timer_fired_before_block();
     regress_pause_keeps_timer();
+    regress_console_listener_waits();
     return 0;
 }

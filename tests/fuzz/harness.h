@@ -94,6 +94,7 @@ uint64_t take_handle(struct step *s);
 uint64_t take_gfn(struct step *s);
 uint64_t take_vcpu(struct step *s);
 uint64_t take_small(struct step *s);
+uint64_t take_virq(struct step *s);
 uint64_t take_time(struct step *s);
 uint64_t take_memory(struct step *s);
 uint64_t take_nr(struct step *s);

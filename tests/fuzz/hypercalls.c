@@ -41,6 +41,10 @@
 #define MACHINE_FRAMES 8192 /* 32 MiB: room for a few domains the control domain creates */
 #define STEPS_MAX 1024
 #define PREEMPTIONS_MAX 100000 /* for one step: more means the scheduler starves a vCPU */
+/* Idle passes in a row (each at least a console poll period, 1 ms, apart)
+ * after which the toolstack ends the run: with a console VIRQ bound the
+ * CPU polls the serial line for good while every vCPU waits. */
+#define IDLE_POLLS_MAX 2000
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -657,6 +661,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     host_vcpu_script = run_vcpu;
     host_idle_forever = idle_forever;
+    host_idle_limit = IDLE_POLLS_MAX;
     sched_run();
     after_exit();
     destroy_all();

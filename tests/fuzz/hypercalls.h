@@ -77,7 +77,7 @@ enum fuzz_op {
     FUZZ_OP_SYSCTL,         /* cmd (SMALL), arg gpa, readlog: offset (SMALL), buf gpa, len */
     FUZZ_OP_EVTCHN_ALLOC_UNBOUND,    /* arg gpa, remote_dom (DOMID) */
     FUZZ_OP_EVTCHN_BIND_INTERDOMAIN, /* arg gpa, remote_dom (DOMID), remote_port (PORT), pad */
-    FUZZ_OP_EVTCHN_BIND_VIRQ,        /* arg gpa, virq (SMALL), vcpu (VCPU), pad (SMALL) */
+    FUZZ_OP_EVTCHN_BIND_VIRQ,        /* arg gpa, virq (VIRQ), vcpu (VCPU), pad (SMALL) */
     FUZZ_OP_EVTCHN_SEND,             /* port */
     FUZZ_OP_EVTCHN_SEND_BATCH,       /* batch (as for grants); per element: port */
     FUZZ_OP_EVTCHN_CLOSE,            /* port */
@@ -145,6 +145,10 @@ enum fuzz_small {
     SMALL_32, SMALL_255, SMALL_4095, SMALL_4096, SMALL_U32_MAX, SMALL_2_32, SMALL_I64_MAX,
     SMALL_TOP_BIT, SMALL_MAX, SMALL_POOL_SIZE
 };
+enum fuzz_virq {        /* the VIRQs, then just past them */
+    VIRQ_TIMER, VIRQ_CONSOLE, VIRQ_DOM_EXC, VIRQ_COUNT, VIRQ_COUNT_PLUS_1, VIRQ_255, VIRQ_U16_MAX,
+    VIRQ_U32_MAX, VIRQ_POOL_SIZE
+};
 enum fuzz_time {        /* relative to now */
     TIME_10MS, TIME_NOW, TIME_ZERO, TIME_1NS, TIME_PAST, TIME_1S, TIME_FAR, TIME_NO_TIMER,
     TIME_POOL_SIZE
@@ -176,7 +180,8 @@ enum fuzz_map {         /* where a grant mapping goes */
 };
 enum fuzz_touch {       /* what a guest touches */
     TOUCH_MAP_0, TOUCH_MAP_1, TOUCH_MAP_2, TOUCH_MAP_3, TOUCH_TABLE, TOUCH_DATA, TOUCH_HOLE,
-    TOUCH_VCPU_INFO, TOUCH_EVTCHN_PENDING, TOUCH_EVTCHN_MASK, TOUCH_POOL_SIZE
+    TOUCH_VCPU_INFO, TOUCH_EVTCHN_PENDING, TOUCH_EVTCHN_MASK, TOUCH_CONSOLE_OUT,
+    TOUCH_CONSOLE_INDICES, TOUCH_POOL_SIZE
 };
 enum fuzz_weight { WEIGHT_512, WEIGHT_0, WEIGHT_1, WEIGHT_MAX, WEIGHT_MAX_PLUS, WEIGHT_U32_MAX,
                    WEIGHT_POOL_SIZE };

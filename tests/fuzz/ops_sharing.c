@@ -161,7 +161,7 @@ bool op_evtchn_bind_virq(struct step *s, struct vcpu_exit *exit)
     struct hv_evtchn_bind_virq b;
     uint64_t gpa = take_gpa(s, sizeof(b));
 
-    b.virq = (uint32_t)take_small(s);
+    b.virq = (uint32_t)take_virq(s);
     b.vcpu = (uint32_t)take_vcpu(s);
     b.port = 0x7eadbeef;
     b.pad = (uint32_t)take_small(s);

@@ -384,6 +384,24 @@ uint64_t take_touch_gpa(struct step *s)
         [TOUCH_EVTCHN_PENDING] = HV_GUEST_SHARED_INFO_GPA +
                                  offsetof(struct hv_shared_info, evtchn_pending),
         [TOUCH_EVTCHN_MASK] = HV_GUEST_SHARED_INFO_GPA + offsetof(struct hv_shared_info, evtchn_mask),
+        /* The console ring (public/console.h): output bytes, and the four
+         * indices from in_cons on, which the back end reads once per drain. */
+        [TOUCH_CONSOLE_OUT] = HV_GUEST_CONSOLE_GPA + offsetof(struct hv_console_ring, out),
+        [TOUCH_CONSOLE_INDICES] = HV_GUEST_CONSOLE_GPA + offsetof(struct hv_console_ring, in_cons),
+    };
+
+    return PICK(s->body, pool);
+}
+
+/* Each VIRQ, and numbers just past the last: a table indexed by VIRQ
+ * must be guarded where the guest names one. */
+uint64_t take_virq(struct step *s)
+{
+    static const uint64_t pool[VIRQ_POOL_SIZE] = {
+        [VIRQ_TIMER] = HV_VIRQ_TIMER,       [VIRQ_CONSOLE] = HV_VIRQ_CONSOLE,
+        [VIRQ_DOM_EXC] = HV_VIRQ_DOM_EXC,   [VIRQ_COUNT] = HV_VIRQ_COUNT,
+        [VIRQ_COUNT_PLUS_1] = HV_VIRQ_COUNT + 1, [VIRQ_255] = 255,
+        [VIRQ_U16_MAX] = UINT16_MAX,        [VIRQ_U32_MAX] = UINT32_MAX,
     };
 
     return PICK(s->body, pool);

@@ -41,6 +41,7 @@ struct arch_vcpu {
 static uint8_t *arena;
 static struct page_info *frame_table;
 static uint64_t arena_frames;
+static unsigned int idle_passes; /* since a vCPU last ran (host_idle_limit) */
 uint64_t host_time_ns;
 uint64_t host_timer_deadline = UINT64_MAX;
 unsigned int host_cpu_kicks;
@@ -78,6 +79,8 @@ void host_machine_init(uint64_t nr_frames)
     host_cpu_kicks = 0;
     host_vcpu_script = NULL;
     host_idle_forever = NULL;
+    host_idle_limit = 0;
+    idle_passes = 0;
     host_console_input_len = 0;
     host_console_input_at = 0;
     memset(host_stopped, 0, sizeof(host_stopped));
@@ -211,11 +214,14 @@ void arch_timer_set(uint64_t deadline)
 }
 
 void (*host_idle_forever)(void);
+unsigned int host_idle_limit;
 
 void arch_idle(void)
 {
     /* Nothing else happens on the host: time jumps to the timer. */
-    if (host_timer_deadline == UINT64_MAX) {
+    if (host_timer_deadline == UINT64_MAX ||
+        (host_idle_limit && host_idle_forever && ++idle_passes > host_idle_limit)) {
+        idle_passes = 0;
         if (!host_idle_forever)
             abort(); /* idle forever: the test would hang */
         host_idle_forever();
@@ -367,6 +373,7 @@ void arch_vcpu_run(struct vcpu *v, struct vcpu_exit *exit)
     if (!host_vcpu_script)
         abort();
     memset(exit, 0, sizeof(*exit));
+    idle_passes = 0;
     host_vcpu_script(v, exit);
 }
 

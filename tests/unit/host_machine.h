@@ -55,6 +55,13 @@ extern void (*host_vcpu_script)(struct vcpu *v, struct vcpu_exit *exit);
  * run instead (called without the hypervisor lock). */
 extern void (*host_idle_forever)(void);
 
+/* With a limit, more than that many idle passes in a row without a vCPU
+ * running count as idling for good too: a CPU that polls the serial line
+ * for a listener (hv/console.h) always has a timer armed, yet wakes
+ * nothing when no byte comes. 0 (the default, reset by
+ * host_machine_init()) sets no limit. */
+extern unsigned int host_idle_limit;
+
 /* The result of v's last hypercall, as arch_vcpu_hypercall_return() set it. */
 int64_t host_vcpu_result(const struct vcpu *v);
 
