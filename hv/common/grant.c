@@ -215,7 +215,9 @@ static void unmap_one(struct domain *d, struct maptrack *m)
             act->writers--;
         granter->grant->active_maps--;
         entry_flags_update(granter, m->ref);
-    } else if (pg->count == 0) {
+    } else if (pg->count == 0 && !pg->owner) {
+        /* Still owned: the granter's teardown has not reached the frame
+         * yet, and frees it when it does (nothing maps it now). */
         orphan_release(_mfn(m->mfn));
     }
     memset(m, 0, sizeof(*m));
@@ -593,8 +595,13 @@ static int audit_mapping(struct domain *g, uint32_t h, const struct maptrack *m)
         return audit_fail(g, h, "wrong permissions in the p2m");
     if (!pg || pg->state != PAGE_ALLOCATED || pg->count != count_maps(BY_FRAME, m->mfn, 0, 0))
         return audit_fail(g, h, "the frame's count is not the number of its mappings");
+    /* Orphaned by the granter's teardown, whose later steps give its frames
+     * to the hypervisor (owner NULL): in between, the dying granter still
+     * owns them. Anyone else owning one is a frame given away twice. */
     if (m->granter == GRANT_ORPHAN)
-        return pg->owner ? audit_fail(g, h, "orphan mapping of an owned frame") : 0;
+        return pg->owner && !(pg->owner->state == DOMAIN_DYING && pg->owner->torn_down)
+                   ? audit_fail(g, h, "orphan mapping of a frame a live domain owns")
+                   : 0;
     granter = domain_lookup(m->granter);
     if (!granter || !granter->grant || m->ref >= granter->grant->nr_refs)
         return audit_fail(g, h, "its granter or reference is gone");
