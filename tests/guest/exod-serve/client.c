@@ -210,6 +210,42 @@ static void damaged(int oversize, const char *what)
     printf("ok - %s: %s\n", what, msg);
 }
 
+/* A request on one domain by name; its status, checked against status. */
+static void on_domain(uint16_t type, const char *name, int status, struct msg_frame *f)
+{
+    struct msg_builder b;
+    const char *msg;
+    int err;
+
+    exo_client_begin(&c, &b, type, 0);
+    msg_put_string(&b, "name", name);
+    err = call(&b, f, &msg);
+    if (err != status)
+        fail("%s %s: status %d (%s), expected %d", msg_type_name(type), name, err, msg, status);
+}
+
+/* Poll info until name has stopped; fails after 10 s. */
+static void wait_stopped(const char *name)
+{
+    struct msg_frame f;
+    const char *state, *reason;
+    uint32_t code;
+    double t = now();
+
+    for (;; usleep(100000)) {
+        on_domain(MSG_INFO, name, 0, &f);
+        if (msg_get_string(&f, 0, "state", &state))
+            fail("info: no state");
+        if (!strcmp(state, "shutdown"))
+            break;
+        if (now() - t > 10)
+            fail("%s still %s after 10 s", name, state);
+    }
+    if (msg_get_string(&f, 0, "shutdown-reason", &reason) ||
+        msg_get_u32(&f, 0, "exit-code", &code) || strcmp(reason, "poweroff") || code)
+        fail("%s stopped, but not by poweroff with code 0", name);
+}
+
 static void *read_image(const char *path, size_t *size)
 {
     FILE *file = fopen(path, "rb");
@@ -297,7 +333,28 @@ int main(int argc, char **argv)
     create("hello", key ^ 1, 8, 1, -HV_ENOENT, "create of an unknown image refused");
     create("hello", key, 8, 1, 0, "create hello paused");
     create("hello", key, 8, 1, -HV_EEXIST, "create of a name in use refused");
+    on_domain(MSG_INFO, "hello", 0, &f);
+    if (msg_get_string(&f, 0, "state", &state) || strcmp(state, "building"))
+        fail("info: a domain created paused is not in state building");
+    on_domain(MSG_UNPAUSE, "hello", 0, &f);
+    wait_stopped("hello");
+    ok("unpause: the paused hello ran and powered off (info)");
     destroy("hello");
+    on_domain(MSG_INFO, "hello", -HV_ESRCH, &f);
+    on_domain(MSG_DESTROY, "exod", -HV_EPERM, &f);
+    on_domain(MSG_PAUSE, "exod", -HV_EPERM, &f);
+    ok("info of a destroyed domain and destroy or pause of domain 0 refused");
+    exo_client_begin(&c, &b, MSG_STATS, 0);
+    if (call(&b, &f, &msg) != -HV_ENOSYS)
+        fail("stats: expected -HV_ENOSYS");
+    printf("ok - stats: %s\n", msg);
+    exo_client_begin(&c, &b, MSG_DMESG, 0);
+    msg_put_u32(&b, "max-bytes", 2048);
+    if (call(&b, &f, &msg) || msg_get_string(&f, 0, "text", &state))
+        fail("dmesg: %s", msg);
+    if (strlen(state) > 2048 || !strstr(state, "(hello) destroyed by d0"))
+        fail("dmesg: %zu bytes without the last destroy: %s", strlen(state), state);
+    ok("dmesg: the hypervisor's log ends with the destroy");
 
     /* An upload abandoned half way: a different image (the same bytes and
      * 8 more), of which only the first chunk goes. */
@@ -317,6 +374,11 @@ int main(int argc, char **argv)
     create("part", partial_key, 8, 1, -HV_ENOENT,
            "after a reconnect and hello, the abandoned image is gone");
     create("again", key, 8, 1, 0, "the complete image is still cached");
+    /* Never started: the hypervisor has nothing to shut down. */
+    on_domain(MSG_SHUTDOWN, "again", -HV_EINVAL, &f);
+    if (exo_client_status(&f, &msg) != -HV_EINVAL || !strstr(msg, "neither running nor paused"))
+        fail("shutdown: no message");
+    printf("ok - shutdown of a domain never started refused: %s\n", msg);
     destroy("again");
     if (list(&f, &free_after, NULL, &node) != 1 || free_after != free_before)
         fail("domains or free memory not back after the bad creates");
