@@ -122,6 +122,16 @@ $(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o 
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# exod's image cache (toolstack/exod/cache.c), pure C with xxhash.h.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exod_cache
+.SECONDARY: $(BUILD)/host/toolstack/exod/cache.o
+$(BUILD)/host/tests/unit/test_exod_cache.o: UNIT_CFLAGS += -Itoolstack/exod
+$(BUILD)/tests/unit/test_exod_cache: $(BUILD)/host/tests/unit/test_exod_cache.o \
+		$(BUILD)/host/toolstack/exod/cache.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 # The management protocol's message layer (toolstack/libexo/msg*.c), with
 # libfdt and xxhash.h as the host tools have them.
 MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIBEXO_SRCS))

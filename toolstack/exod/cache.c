@@ -48,6 +48,13 @@ void serve_cache_drop_partial(void)
             drop(&cache[i]);
 }
 
+void serve_cache_reset(void)
+{
+    for (unsigned int i = 0; i < SERVE_CACHE_ENTRIES; i++)
+        if (cache[i].data)
+            drop(&cache[i]);
+}
+
 /* A fresh entry for an upload of size bytes; NULL with *why. */
 static struct serve_image *start(uint64_t key, uint64_t size, const char **why, int *err)
 {

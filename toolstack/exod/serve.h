@@ -49,4 +49,7 @@ const struct serve_image *serve_cache_find(uint64_t key);
 /* Forget every upload not complete (a new client said hello). */
 void serve_cache_drop_partial(void);
 
+/* Forget every image (tests/unit/test_exod_cache between its tests). */
+void serve_cache_reset(void);
+
 #endif
