@@ -331,6 +331,7 @@ int main(int argc, char **argv)
     create("hello", key, 3, 1, -HV_EINVAL, "create with memory-mib 3 refused");
     create("-x", key, 8, 1, -HV_EINVAL, "create with a bad name refused");
     create("hello", key ^ 1, 8, 1, -HV_ENOENT, "create of an unknown image refused");
+    create("big", key, 1048576, 1, -HV_ENOMEM, "create of 1 TiB refused");
     create("hello", key, 8, 1, 0, "create hello paused");
     create("hello", key, 8, 1, -HV_EEXIST, "create of a name in use refused");
     on_domain(MSG_INFO, "hello", 0, &f);
