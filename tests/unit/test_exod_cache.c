@@ -144,8 +144,7 @@ static void test_bounds(void **state)
     for (uint8_t i = 2; i <= SERVE_CACHE_ENTRIES; i++)
         assert_int_equal(serve_cache_chunk(key_of(&i, 1), 1, 0, &i, 1, true, &why), 1);
     byte = 0;
-    assert_int_equal(serve_cache_chunk(key_of(&byte, 1), 1, 0, &byte, 1, true, &why),
-                     -HV_ENOSPC);
+    assert_int_equal(serve_cache_chunk(key_of(&byte, 1), 1, 0, &byte, 1, true, &why), -HV_ENOSPC);
 }
 
 int main(void)

@@ -109,9 +109,8 @@ int serve_cache_chunk(uint64_t key, uint64_t size, uint64_t offset, const void *
         *why = "a chunk past offset 0 of no upload in progress";
         return -HV_EINVAL;
     }
-    if (size != e->size || offset != e->received || len > size - offset ||
-        (len == 0 && !last)) {
-        *why = size != e->size    ? "the size changed during the upload; upload dropped"
+    if (size != e->size || offset != e->received || len > size - offset || (len == 0 && !last)) {
+        *why = size != e->size         ? "the size changed during the upload; upload dropped"
                : offset != e->received ? "a chunk out of order; upload dropped"
                                        : "a chunk past the image's end; upload dropped";
         drop(e);

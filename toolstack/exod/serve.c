@@ -149,9 +149,9 @@ static void put_domain(struct msg_builder *b, const struct hv_domctl_info *d)
     msg_put_u64(b, "memory-kib", d->memory / KIB);
     msg_put_u32(b, "vcpus", d->vcpus);
     if (d->state == HV_DOMSTATE_shutdown) {
-        msg_put_string(b, "shutdown-reason", d->shutdown_reason <= HV_SHUTDOWN_MAX
-                                                 ? reason_names[d->shutdown_reason]
-                                                 : "unknown");
+        msg_put_string(b, "shutdown-reason",
+                       d->shutdown_reason <= HV_SHUTDOWN_MAX ? reason_names[d->shutdown_reason]
+                                                             : "unknown");
         msg_put_u32(b, "exit-code", d->shutdown_code);
     }
 }
@@ -256,8 +256,9 @@ static void do_control(const struct msg_frame *f)
     }
     ok_begin(&b, f->request_id);
     if (f->type == MSG_SHUTDOWN)
-        msg_put_string(&b, "note", "stopped by the toolstack (domctl shutdown, poweroff): "
-                                   "guests cannot be asked to shut down yet");
+        msg_put_string(&b, "note",
+                       "stopped by the toolstack (domctl shutdown, poweroff): "
+                       "guests cannot be asked to shut down yet");
     send_frame(&b);
 }
 
@@ -353,9 +354,9 @@ static bool valid_name(const char *s)
     return !digits;
 }
 
-static const char *const create_props[] = {"name",        "memory-mib", "vcpus",    "cmdline",
-                                           "on-poweroff", "on-reboot",  "on-crash", "image",
-                                           "paused"};
+static const char *const create_props[] = {"name",     "memory-mib",  "vcpus",
+                                           "cmdline",  "on-poweroff", "on-reboot",
+                                           "on-crash", "image",       "paused"};
 
 /* Every property of a create is one this exod knows: a misspelt one would
  * otherwise be silently ignored. */
@@ -425,8 +426,10 @@ static void do_create(const struct msg_frame *f)
         check_action(id, f, "on-crash"))
         return;
     if (!valid_name(name)) {
-        reply_error(id, -HV_EINVAL, "name: '%.40s' is not 1 to 31 of A-Z a-z 0-9 _ . - "
-                    "(not all digits, not starting with - or .)", name);
+        reply_error(id, -HV_EINVAL,
+                    "name: '%.40s' is not 1 to 31 of A-Z a-z 0-9 _ . - "
+                    "(not all digits, not starting with - or .)",
+                    name);
         return;
     }
     if (memory_mib < 4 || memory_mib > 1048576 || memory_mib % 2) {
@@ -444,8 +447,10 @@ static void do_create(const struct msg_frame *f)
     }
     image = serve_cache_find(key);
     if (!image) {
-        reply_error(id, -HV_ENOENT, "image %016llx is not in exod's cache (never uploaded, or "
-                    "its upload did not complete)", (unsigned long long)key);
+        reply_error(id, -HV_ENOENT,
+                    "image %016llx is not in exod's cache (never uploaded, or "
+                    "its upload did not complete)",
+                    (unsigned long long)key);
         return;
     }
     err = exod_list(domains, MAX_DOMAINS, &count, &why);
@@ -455,8 +460,7 @@ static void do_create(const struct msg_frame *f)
     }
     for (unsigned int i = 0; i < count && i < MAX_DOMAINS; i++) {
         if (!strncmp(domains[i].name, name, HV_DOMAIN_NAME_MAX)) {
-            reply_error(id, -HV_EEXIST, "the name '%s' is in use by d%u", name,
-                        domains[i].domid);
+            reply_error(id, -HV_EEXIST, "the name '%s' is in use by d%u", name, domains[i].domid);
             return;
         }
     }
@@ -472,8 +476,8 @@ static void do_create(const struct msg_frame *f)
         reply_error(id, err, "cannot build '%s': %s", name, why);
         return;
     }
-    printf("exod: serve: created %s as d%u (%u MiB, %u vCPUs)%s\n", name, domid, memory_mib,
-           vcpus, p.start ? "" : ", paused");
+    printf("exod: serve: created %s as d%u (%u MiB, %u vCPUs)%s\n", name, domid, memory_mib, vcpus,
+           p.start ? "" : ", paused");
     ok_begin(&b, id);
     msg_put_u32(&b, "domain", domid);
     msg_put_string(&b, "name", name);
@@ -551,8 +555,7 @@ static void dispatch(const struct msg_frame *f)
     case MSG_VCPU_LIST:
     case MSG_VCPU_PIN:
     case MSG_STATS:
-        reply_error(f->request_id, -HV_ENOSYS, "%s: not supported yet",
-                    msg_type_name(f->type));
+        reply_error(f->request_id, -HV_ENOSYS, "%s: not supported yet", msg_type_name(f->type));
         break;
     default:
         reply_error(f->request_id, -HV_ENOSYS, "unknown request type 0x%04x", f->type);
@@ -574,8 +577,7 @@ static void bad_frame(int err)
 
     printf("exod: serve: bad frame: %s (%llu so far)\n", msg_strerror(err),
            (unsigned long long)reader.errors);
-    if (err != -MSG_EOVERSIZE && err != -MSG_EPAYLOAD && err != -MSG_EFDT &&
-        err != -MSG_EVERSION)
+    if (err != -MSG_EOVERSIZE && err != -MSG_EPAYLOAD && err != -MSG_EFDT && err != -MSG_EVERSION)
         return;
     if (reader.start == 0 || reader.end - (reader.start - 1) < MSG_HEADER_SIZE)
         return;

@@ -11,8 +11,7 @@
 #include <stdint.h>
 
 /* What hello's reply names as this exod's abilities. */
-#define SERVE_CAPABILITIES                                                                      \
-    "image-data create list info destroy pause unpause shutdown dmesg"
+#define SERVE_CAPABILITIES "image-data create list info destroy pause unpause shutdown dmesg"
 
 /* The cache's bounds: total bytes of the images held, and their number. */
 #define SERVE_CACHE_MAX (16u << 20) /* dom0 has 64 MiB by default (dom0_mem) */

@@ -98,8 +98,8 @@ static int next_reply(struct exo_client *c, uint32_t id, struct msg_frame *f)
         if (rc == 0) {
             if (c->pend_off == c->pend_len)
                 return 0;
-            c->pend_off += msg_reader_feed(&c->reader, c->pend + c->pend_off,
-                                           c->pend_len - c->pend_off);
+            c->pend_off +=
+                msg_reader_feed(&c->reader, c->pend + c->pend_off, c->pend_len - c->pend_off);
             continue;
         }
         if (rc < 0)
@@ -172,8 +172,7 @@ int exo_client_status(const struct msg_frame *f, const char **message)
     return status;
 }
 
-int exo_client_hello(struct exo_client *c, int timeout_ms, uint32_t *version,
-                     const char **message)
+int exo_client_hello(struct exo_client *c, int timeout_ms, uint32_t *version, const char **message)
 {
     struct msg_builder b;
     struct msg_frame f;

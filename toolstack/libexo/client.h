@@ -19,8 +19,8 @@
 
 struct exo_client {
     int fd;
-    uint32_t next_id;   /* the id the next request gets */
-    uint8_t *out;       /* the frame being built (EXO_CLIENT_FRAME_MAX bytes) */
+    uint32_t next_id; /* the id the next request gets */
+    uint8_t *out;     /* the frame being built (EXO_CLIENT_FRAME_MAX bytes) */
     struct msg_reader reader;
     uint64_t skipped;   /* replies with another id, skipped */
     uint8_t pend[4096]; /* received bytes the reader had no room for yet */
@@ -60,8 +60,7 @@ int exo_client_status(const struct msg_frame *f, const char **message);
 
 /* hello: offer MSG_VERSION; *version is the one exod chose. 0, the
  * error's status, or -errno. */
-int exo_client_hello(struct exo_client *c, int timeout_ms, uint32_t *version,
-                     const char **message);
+int exo_client_hello(struct exo_client *c, int timeout_ms, uint32_t *version, const char **message);
 
 /*
  * Upload size bytes of image in chunks of at most chunk bytes (0: the

@@ -188,8 +188,11 @@ static void damaged(int oversize, const char *what)
         fail("building a frame");
     if (oversize) {
         void *zeros = calloc(1, MSG_PAYLOAD_MAX + 8);
-        struct msg_frame h = {.version = MSG_VERSION, .type = MSG_LIST, .request_id = id,
-                              .length = MSG_PAYLOAD_MAX + 8, .payload = zeros};
+        struct msg_frame h = {.version = MSG_VERSION,
+                              .type = MSG_LIST,
+                              .request_id = id,
+                              .length = MSG_PAYLOAD_MAX + 8,
+                              .payload = zeros};
 
         if (!zeros)
             fail("out of memory");
@@ -252,8 +255,7 @@ static void *read_image(const char *path, size_t *size)
     void *data;
     long end;
 
-    if (!file || fseek(file, 0, SEEK_END) || (end = ftell(file)) <= 0 ||
-        fseek(file, 0, SEEK_SET))
+    if (!file || fseek(file, 0, SEEK_END) || (end = ftell(file)) <= 0 || fseek(file, 0, SEEK_SET))
         fail("reading %s: %s", path, strerror(errno));
     data = malloc((size_t)end + 64);
     if (!data || fread(data, 1, (size_t)end, file) != (size_t)end)
