@@ -371,11 +371,20 @@ int main(int argc, char **argv)
     if (call(&b, &f, &msg))
         fail("first chunk of the partial upload: %s", msg);
     create("part", partial_key, 8, 1, -HV_ENOENT, "create of an image half uploaded refused");
+    /* The client also leaves in the middle of a frame: the next one's
+     * bytes then first look like its payload, until the reader resyncs. */
+    exo_client_begin(&c, &b, MSG_IMAGE_DATA, MSG_FLAG_MORE);
+    msg_put_u64(&b, "image", partial_key);
+    msg_put_u64(&b, "size", size + 8);
+    msg_put_u64(&b, "offset", 4096);
+    msg_put_bytes(&b, "data", image + 4096, 4096);
+    if (msg_finish(&b) < 0 || exo_client_send_raw(&c, c.out, 1000))
+        fail("sending half a frame");
     exo_client_close(&c);
     connect_to(sock);
     hello_until_answered(10);
     create("part", partial_key, 8, 1, -HV_ENOENT,
-           "after a reconnect and hello, the abandoned image is gone");
+           "after half a frame, a reconnect and hello, the abandoned image is gone");
     create("again", key, 8, 1, 0, "the complete image is still cached");
     /* Never started: the hypervisor has nothing to shut down. */
     on_domain(MSG_SHUTDOWN, "again", -HV_EINVAL, &f);
