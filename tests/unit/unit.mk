@@ -143,6 +143,17 @@ $(BUILD)/tests/unit/test_msg: $(BUILD)/host/tests/unit/test_msg.o $(MSG_UNIT_OBJ
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# libexo's host-side client (toolstack/libexo/client.c) against a scripted
+# server thread on a Unix socket.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exo_client
+.SECONDARY: $(BUILD)/host/toolstack/libexo/client.o
+$(BUILD)/host/tests/unit/test_exo_client.o: UNIT_CFLAGS += $(LIBEXO_CFLAGS)
+$(BUILD)/tests/unit/test_exo_client: $(BUILD)/host/tests/unit/test_exo_client.o \
+		$(BUILD)/host/toolstack/libexo/client.o $(MSG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt -lpthread
+
 # exo's configuration-file parser (toolstack/exo/exo.mk's sources), host
 # code built here with the sanitizers; the test writes its files into a
 # temporary folder.
