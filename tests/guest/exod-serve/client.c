@@ -249,6 +249,37 @@ static void wait_stopped(const char *name)
         fail("%s stopped, but not by poweroff with code 0", name);
 }
 
+/* A hello in a version-2 frame: exod answers that it speaks version 1. */
+static void version2(void)
+{
+    struct msg_builder b;
+    struct msg_frame f, h;
+    const char *msg;
+    long n;
+    int err;
+
+    exo_client_begin(&c, &b, MSG_HELLO, 0);
+    msg_put_u32(&b, "version", 2);
+    n = msg_finish(&b);
+    if (n < 0)
+        fail("building a frame");
+    h = (struct msg_frame){.version = 2,
+                           .type = MSG_HELLO,
+                           .request_id = b.request_id,
+                           .length = (uint32_t)(n - MSG_HEADER_SIZE),
+                           .payload = c.out + MSG_HEADER_SIZE};
+    msg_header_write(c.out, &h);
+    if (exo_client_send_raw(&c, c.out, (size_t)n))
+        fail("sending");
+    err = exo_client_wait(&c, b.request_id, WAIT_MS, &f);
+    if (err)
+        fail("version 2: no reply: %s", strerror(-err));
+    err = exo_client_status(&f, &msg);
+    if (err != -HV_EINVAL || !strstr(msg, "speaks 1"))
+        fail("version 2: status %d (%s)", err, msg);
+    printf("ok - a version-2 frame is answered: %s\n", msg);
+}
+
 static void *read_image(const char *path, size_t *size)
 {
     FILE *file = fopen(path, "rb");
@@ -325,6 +356,7 @@ int main(int argc, char **argv)
 
     damaged(0, "a frame with a damaged payload is answered with an error");
     damaged(1, "a frame declaring 1 MiB + 8 bytes is answered with an error");
+    version2();
     if (exo_client_send_raw(&c, "garbage, not a frame\n", 21))
         fail("sending garbage");
     hello_until_answered(10);
