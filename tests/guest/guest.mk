@@ -114,6 +114,22 @@ GUEST_FLAGS_msg := $(LIBEXO_CFLAGS) -Itests/unit -isystem $(XXHASH_INCLUDE)
 $(patsubst %.c,$(BUILD)/guests/obj/msg/%.o,tests/guest/msg/msg.c $(LIBEXO_SRCS)): \
 	| $(XXHASH_INCLUDE)/xxhash.h
 GUEST_TESTS += $(BUILD)/guests/msg.elf
+# exod-serve: the host side is a C client (libexo's client and message
+# layer, built for the host), and the image it uploads is hello without
+# its symbols and debug sections, a third of the bytes over a slow channel.
+EXOD_SERVE_DIR := $(BUILD)/tests/guest/exod-serve
+$(EXOD_SERVE_DIR)/client.o: tests/guest/exod-serve/client.c
+	$(call msg,HOSTCC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(TOOLSTACK_HOST_CFLAGS) -Ihv/include -c $< -o $@
+$(EXOD_SERVE_DIR)/client: $(EXOD_SERVE_DIR)/client.o $(LIBEXO_CLIENT) $(LIBEXO_HOST)
+	$(call msg,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $^ -lfdt
+$(EXOD_SERVE_DIR)/hello.elf: $(BUILD)/guests/hello.elf
+	$(call msg,STRIP,$@)
+	@mkdir -p $(@D)
+	$(Q)strip -o $@ $<
+GUEST_TESTS += $(EXOD_SERVE_DIR)/client $(EXOD_SERVE_DIR)/hello.elf
 
 # ---- end of guest test programs -------------------------------------------
 

@@ -122,6 +122,16 @@ $(BUILD)/tests/unit/test_exod_build: $(BUILD)/host/tests/unit/test_exod_build.o 
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
 
+# exod's image cache (toolstack/exod/cache.c), pure C with xxhash.h.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exod_cache
+.SECONDARY: $(BUILD)/host/toolstack/exod/cache.o
+$(BUILD)/host/tests/unit/test_exod_cache.o: UNIT_CFLAGS += -Itoolstack/exod
+$(BUILD)/tests/unit/test_exod_cache: $(BUILD)/host/tests/unit/test_exod_cache.o \
+		$(BUILD)/host/toolstack/exod/cache.o
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
+
 # The management protocol's message layer (toolstack/libexo/msg*.c), with
 # libfdt and xxhash.h as the host tools have them.
 MSG_UNIT_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(LIBEXO_SRCS))
@@ -132,6 +142,17 @@ $(BUILD)/tests/unit/test_msg: $(BUILD)/host/tests/unit/test_msg.o $(MSG_UNIT_OBJ
 	$(call msg,HOSTLD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
+# libexo's host-side client (toolstack/libexo/client.c) against a scripted
+# server thread on a Unix socket.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exo_client
+.SECONDARY: $(BUILD)/host/toolstack/libexo/client.o
+$(BUILD)/host/tests/unit/test_exo_client.o: UNIT_CFLAGS += $(LIBEXO_CFLAGS)
+$(BUILD)/tests/unit/test_exo_client: $(BUILD)/host/tests/unit/test_exo_client.o \
+		$(BUILD)/host/toolstack/libexo/client.o $(MSG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt -lpthread
 
 # exo's configuration-file parser (toolstack/exo/exo.mk's sources), host
 # code built here with the sanitizers; the test writes its files into a

@@ -8,8 +8,13 @@
 # exod-build test).
 
 EXOD_SRCS := toolstack/exod/main.c toolstack/exod/build.c toolstack/exod/chan.c \
-	toolstack/exod/chan_test.c \
+	toolstack/exod/chan_test.c toolstack/exod/serve.c toolstack/exod/cache.c \
+	toolstack/libexo/msg.c toolstack/libexo/msg_reader.c \
 	hv/common/elf.c hv/common/start_info_fdt.c
 EXOD_OBJS := $(patsubst %.c,$(BUILD)/guests/obj/exod/%.o,$(EXOD_SRCS))
+
+# The message layer (toolstack/libexo) and the image cache hash with xxHash.
+GUEST_FLAGS_exod := -Itoolstack/libexo -isystem $(abspath $(XXHASH_INCLUDE))
+$(EXOD_OBJS): | $(XXHASH_INCLUDE)/xxhash.h
 
 $(eval $(call guest_app,exod,$(EXOD_SRCS)))

@@ -25,10 +25,9 @@
  * was before the build. A job that cannot be built says why, and the same
  * check shows nothing was left behind.
  *
- * `serve` instead keeps domain 0 alive, and so the machine running, for a
- * host that `exo host start` boots: exod then sleeps on an event nothing
- * sends. The daemon's loop, serving the exo tool over the management
- * channel, takes its place later.
+ * `serve` instead serves the management protocol over the channel
+ * (serve.c) until a client shuts domain 0 down: what `exo host start`
+ * boots.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -38,10 +37,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <exo/event.h>
-
 #include "build.h"
 #include "chan.h"
+#include "serve.h"
 
 #define MIB (1ull << 20)
 #define POLL_US 1000
@@ -383,22 +381,6 @@ static int add_word(const char *w)
     if (!strchr(w, '=') || !nr_jobs)
         return bad("%s: expected build=PATH first, then NAME=VALUE words", w);
     return parse_word(&jobs[nr_jobs - 1], w);
-}
-
-/* serve: wait for ever, asleep in the hypervisor (a port that no one
- * signals), so that the host stays up with nothing to do. */
-static int serve(void)
-{
-    uint32_t port;
-    int err = event_alloc_unbound(0, &port);
-
-    if (err) {
-        printf("exod: FAIL: cannot allocate an event channel (error %d)\n", err);
-        return 1;
-    }
-    printf("exod: serving (no management channel yet: waiting)\n");
-    for (;;)
-        event_wait(port);
 }
 
 int main(int argc, char **argv)

@@ -7,6 +7,7 @@
 # warnings with -Werror.
 #
 #   LIBEXO_HOST     host objects, $(BUILD)/toolstack/host/...
+#   LIBEXO_CLIENT   the host-only client (client.c: Unix sockets), host objects
 #   LIBEXO_LIBOS    library OS objects, $(BUILD)/libos/toolstack/...
 #   LIBEXO_CFLAGS   what code including its headers needs
 
@@ -15,6 +16,7 @@ LIBEXO_CFLAGS := -Itoolstack/libexo
 
 TOOLSTACK_HOST_CFLAGS := -std=gnu11 -O2 -g -MMD -MP $(WARNINGS) $(LIBEXO_CFLAGS)
 LIBEXO_HOST := $(patsubst %.c,$(BUILD)/toolstack/host/%.o,$(LIBEXO_SRCS))
+LIBEXO_CLIENT := $(BUILD)/toolstack/host/toolstack/libexo/client.o
 
 $(BUILD)/toolstack/host/%.o: %.c
 	$(call msg,HOSTCC,$<)
@@ -25,4 +27,4 @@ LIBEXO_LIBOS := $(patsubst %.c,$(BUILD)/libos/%.o,$(LIBEXO_SRCS))
 $(LIBEXO_LIBOS): GUEST_CFLAGS += -isystem $(XXHASH_INCLUDE) $(LIBEXO_CFLAGS)
 $(LIBEXO_LIBOS): | $(XXHASH_INCLUDE)/xxhash.h
 
-all: $(LIBEXO_HOST) $(LIBEXO_LIBOS)
+all: $(LIBEXO_HOST) $(LIBEXO_CLIENT) $(LIBEXO_LIBOS)
