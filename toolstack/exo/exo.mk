@@ -29,7 +29,7 @@ all: $(EXO_CONFIG_LIB)
 
 EXO_SRCS := toolstack/exo/main.c toolstack/exo/state.c toolstack/exo/domain.c \
 	toolstack/exo/host.c toolstack/exo/host_status.c toolstack/exo/host_files.c \
-	toolstack/exo/host_qemu.c toolstack/exo/mux.c
+	toolstack/exo/host_qemu.c toolstack/exo/host_mux.c toolstack/exo/mux.c
 EXO_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(EXO_SRCS))
 EXO := $(BUILD)/bin/exo
 EXO_VERSION_H := $(BUILD)/toolstack/exo/version.h
