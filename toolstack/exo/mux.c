@@ -44,8 +44,8 @@
 #define EAGAIN_STATUS (-11)
 
 struct client {
-    int used;           /* the slot is taken (maybe by a client gone, whose frame is being sent) */
-    int fd;             /* -1 once the client is gone */
+    int used; /* the slot is taken (maybe by a client gone, whose frame is being sent) */
+    int fd;   /* -1 once the client is gone */
     unsigned long long serial; /* for the log */
     struct msg_reader r;
     uint8_t *rbuf, *in;
@@ -580,10 +580,8 @@ int mux_run(const struct mux_config *c, volatile sig_atomic_t *stop)
         for (int i = 0; i < MUX_CLIENTS_MAX; i++)
             free_slot |= !m->cl[i].used;
         p[n++] = (struct pollfd){.fd = free_slot ? m->lfd : -1, .events = POLLIN};
-        p[n++] = (struct pollfd){.fd = m->qfd,
-                                 .events = POLLIN | (m->cur >= 0 || m->n_off < m->n_len
-                                                         ? POLLOUT
-                                                         : 0)};
+        p[n++] = (struct pollfd){
+            .fd = m->qfd, .events = POLLIN | (m->cur >= 0 || m->n_off < m->n_len ? POLLOUT : 0)};
         for (int i = 0; i < MUX_CLIENTS_MAX; i++) {
             struct client *cl = &m->cl[i];
 
@@ -649,5 +647,8 @@ int exo_mux_main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* Its paths are absolute; keep no folder of the caller busy. */
+    if (chdir("/"))
+        fprintf(stderr, "mux: cannot change to /: %s\n", strerror(errno));
     return mux_run(&c, &stop_asked);
 }

@@ -18,9 +18,9 @@
 #define MUX_RECONNECT_MS 200   /* between attempts to reach QEMU's socket */
 
 struct mux_config {
-    const char *listen;  /* the clients' socket (exo.sock), made by the multiplexer */
-    const char *qemu;    /* QEMU's chardev socket (qemu-mgmt.sock) */
-    pid_t qemu_pid;      /* exit once this process is gone; 0: never */
+    const char *listen; /* the clients' socket (exo.sock), made by the multiplexer */
+    const char *qemu;   /* QEMU's chardev socket (qemu-mgmt.sock) */
+    pid_t qemu_pid;     /* exit once this process is gone; 0: never */
 };
 
 /* Runs until *stop is set (a signal handler sets it) or QEMU is gone,
