@@ -134,12 +134,13 @@ static void fake_exod(int lfd)
             ssize_t got = recv(fd, in, sizeof(in), 0);
             struct msg_frame f;
             size_t off = 0;
+            int drop = 0;
 
             if (got <= 0)
                 break;
-            while (off < (size_t)got) {
+            while (off < (size_t)got && !drop) {
                 off += msg_reader_feed(&r, in + off, (size_t)got - off);
-                while (msg_reader_next(&r, &f) > 0) {
+                while (!drop && msg_reader_next(&r, &f) > 0) {
                     uint32_t n = 0;
 
                     if (f.type == MSG_CLIENT_GONE) {
@@ -150,6 +151,10 @@ static void fake_exod(int lfd)
                         _exit(4);
                     if (f.type == MSG_IMAGE_DATA)
                         sleep_ms(UPLOAD_DELAY_MS);
+                    if (f.type == MSG_REBOOT) {
+                        drop = 1; /* the link drops with the request unanswered */
+                        continue;
+                    }
                     if (f.type == MSG_DMESG) {
                         /* A reply in three frames. */
                         fake_reply(fd, MSG_OK, MSG_FLAG_MORE, f.request_id, n, f.request_id, seq,
@@ -161,6 +166,8 @@ static void fake_exod(int lfd)
                                f.request_id, seq++, gone);
                 }
             }
+            if (drop)
+                break;
         }
         close(fd);
     }
@@ -392,6 +399,33 @@ static void test_disconnect(void **state)
     client_close(&next);
 }
 
+/* The link to exod drops with a request in flight: its client gets an
+ * error reply under its own id, and the multiplexer connects again. */
+static void test_link_reset(void **state)
+{
+    struct tclient c;
+    struct msg_frame f;
+    int32_t status;
+
+    client_open(&c);
+    client_send(&c, MSG_INFO, 0, 1, 10);
+    assert_int_equal(client_recv(&c, &f), 1);
+    assert_int_equal(f.type, MSG_OK);
+    client_send(&c, MSG_REBOOT, 0, 2, 20);
+    assert_int_equal(client_recv(&c, &f), 1);
+    assert_int_equal(f.type, MSG_ERROR);
+    assert_int_equal(f.request_id, 2);
+    assert_int_equal(msg_get_s32(&f, 0, "status", &status), 0);
+    assert_int_equal(status, -5);
+    client_send(&c, MSG_INFO, 0, 3, 30);
+    assert_int_equal(client_recv(&c, &f), 1);
+    assert_int_equal(f.type, MSG_OK);
+    assert_int_equal(f.request_id, 3);
+    /* The fake exod closed the first connection: this came over a new one. */
+    assert_int_equal(prop(&f, "n"), 30);
+    client_close(&c);
+}
+
 /* One client uploads CHUNKS large chunks back to back over a slow link;
  * another's small request, sent while the upload runs, reaches exod
  * before the upload's last chunk. */
@@ -440,6 +474,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interleaved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fairness, setup, teardown),
     };
 
