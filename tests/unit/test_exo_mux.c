@@ -399,6 +399,37 @@ static void test_disconnect(void **state)
     client_close(&next);
 }
 
+/* console-attach keeps its id open until the client leaves: past
+ * MUX_IDS_PER_CLIENT open ids the multiplexer answers an error itself,
+ * and another client is not limited by them. */
+static void test_id_limit(void **state)
+{
+    struct tclient c, other;
+    struct msg_frame f;
+    int32_t status;
+
+    client_open(&c);
+    client_open(&other);
+    for (uint32_t id = 1; id <= MUX_IDS_PER_CLIENT + 1; id++)
+        client_send(&c, MSG_CONSOLE_ATTACH, 0, id, id);
+    client_send(&other, MSG_CONSOLE_ATTACH, 0, 1, 1);
+    for (uint32_t id = 1; id <= MUX_IDS_PER_CLIENT + 1; id++) {
+        assert_int_equal(client_recv(&c, &f), 1);
+        if (f.type == MSG_ERROR) {
+            assert_int_equal(f.request_id, MUX_IDS_PER_CLIENT + 1);
+            assert_int_equal(msg_get_s32(&f, 0, "status", &status), 0);
+            assert_int_equal(status, -11);
+        } else {
+            assert_int_equal(f.type, MSG_OK);
+            assert_true(f.request_id <= MUX_IDS_PER_CLIENT);
+        }
+    }
+    assert_int_equal(client_recv(&other, &f), 1);
+    assert_int_equal(f.type, MSG_OK);
+    client_close(&c);
+    client_close(&other);
+}
+
 /* The link to exod drops with a request in flight: its client gets an
  * error reply under its own id, and the multiplexer connects again. */
 static void test_link_reset(void **state)
@@ -474,6 +505,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_interleaved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_garbage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_id_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_link_reset, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fairness, setup, teardown),
     };
