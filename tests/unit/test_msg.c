@@ -199,6 +199,23 @@ static void test_header_layout(void **state)
     assert_int_equal(f.type, MSG_HELLO);
 }
 
+/* A multiplexer's renumbering: the re-sealed header reads back with the
+ * new id and the same payload; without re-sealing it would be refused. */
+static void test_set_request_id(void **state)
+{
+    struct msg_frame f;
+    long len = msg_sample_build(&msg_samples[0], 7, frame_buf, FRAME_BUF);
+
+    assert_true(len > MSG_HEADER_SIZE);
+    msg_header_set_request_id(frame_buf, 0xfedcba98);
+    assert_int_equal(msg_decode(frame_buf, (size_t)len, &f), len);
+    assert_int_equal(f.request_id, 0xfedcba98);
+    assert_null(msg_sample_check(&msg_samples[0], &f));
+    put_le32(frame_buf + MSG_OFF_REQUEST_ID, 7);
+    assert_int_equal(msg_decode(frame_buf, (size_t)len, &f), -MSG_EHEADER);
+    assert_string_equal(msg_type_name(MSG_CLIENT_GONE), "client-gone");
+}
+
 static void test_getters(void **state)
 {
     struct msg_builder b;
@@ -616,7 +633,7 @@ int main(void)
         cmocka_unit_test(test_oversize),        cmocka_unit_test(test_bad_fdt),
         cmocka_unit_test(test_truncated),       cmocka_unit_test(test_oversize_from_header),
         cmocka_unit_test(test_garbage_prefix),  cmocka_unit_test(test_random_bytes),
-        cmocka_unit_test(test_reader_init),
+        cmocka_unit_test(test_reader_init),     cmocka_unit_test(test_set_request_id),
     };
 
     return RUN_TESTS(tests);

@@ -166,6 +166,18 @@ $(BUILD)/tests/unit/test_config: $(BUILD)/host/tests/unit/test_config.o $(EXO_CO
 	@mkdir -p $(@D)
 	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS)
 
+# exo's multiplexer (toolstack/exo/mux.c) against a fake exod, with the
+# message layer's objects of test_msg.
+UNIT_TESTS += $(BUILD)/tests/unit/test_exo_mux
+.SECONDARY: $(BUILD)/host/toolstack/exo/mux.o
+$(BUILD)/host/toolstack/exo/mux.o $(BUILD)/host/tests/unit/test_exo_mux.o: \
+	UNIT_CFLAGS += -Itoolstack/exo $(LIBEXO_CFLAGS)
+$(BUILD)/tests/unit/test_exo_mux: $(BUILD)/host/tests/unit/test_exo_mux.o \
+		$(BUILD)/host/toolstack/exo/mux.o $(MSG_UNIT_OBJS)
+	$(call msg,HOSTLD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(HOSTCC) $(UNIT_LDFLAGS) -o $@ $^ $(UNIT_LIBS) -lfdt
+
 # exo's pure checks: the state folder, names, numbers.
 UNIT_TESTS += $(BUILD)/tests/unit/test_exo_state
 $(BUILD)/host/tests/unit/test_exo_state.o: UNIT_CFLAGS += -Itoolstack/exo

@@ -29,7 +29,7 @@ all: $(EXO_CONFIG_LIB)
 
 EXO_SRCS := toolstack/exo/main.c toolstack/exo/state.c toolstack/exo/domain.c \
 	toolstack/exo/host.c toolstack/exo/host_status.c toolstack/exo/host_files.c \
-	toolstack/exo/host_qemu.c
+	toolstack/exo/host_qemu.c toolstack/exo/host_mux.c toolstack/exo/mux.c
 EXO_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(EXO_SRCS))
 EXO := $(BUILD)/bin/exo
 EXO_VERSION_H := $(BUILD)/toolstack/exo/version.h
@@ -50,10 +50,14 @@ $(EXO_VERSION_H): exo-version-force
 $(BUILD)/toolstack/exo/main.o: EXO_HOST_CFLAGS += -I$(BUILD)/toolstack/exo
 $(BUILD)/toolstack/exo/main.o: $(EXO_VERSION_H)
 
-$(EXO): $(EXO_OBJS) $(EXO_CONFIG_LIB)
+# The multiplexer (mux.c, run by exo host start as `exo __mux`) reads and
+# renumbers frames with libexo's host build.
+$(BUILD)/toolstack/exo/mux.o: EXO_HOST_CFLAGS += $(LIBEXO_CFLAGS)
+
+$(EXO): $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST)
 	$(call msg,HOSTLD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $(EXO_OBJS) $(EXO_CONFIG_LIB)
+	$(Q)$(HOSTCC) -o $@ $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST) -lfdt
 
 all: $(EXO)
 

@@ -146,8 +146,10 @@ static int log_has(const char *path, const char *text)
 static void remove_run_files(const struct host *h)
 {
     unlink(h->pid);
-    unlink(h->mgmt);
+    unlink(h->qemu_mgmt);
     unlink(h->qmp);
+    unlink(h->mux_pid);
+    unlink(h->sock);
 }
 
 /* Stops pid for good: SIGTERM, then SIGKILL. 0 once it is gone. */
@@ -324,11 +326,17 @@ int exo_host_start(const struct exo_globals *g, int argc, char **argv)
         return EXO_FAILED;
     }
     rc = wait_ready(&h, pid);
+    if (!rc && (rc = host_mux_start(&h, pid))) {
+        exo_error(0, "stopping host '%s'", name);
+        kill_host(&h, pid);
+        host_mux_stop(&h);
+        remove_run_files(&h);
+    }
     close(lock);
     if (rc)
         return rc;
     printf("host '%s' running: PID %d, %s; management socket %s, serial log %s\n", name, (int)pid,
-           o.p.accel, h.mgmt, h.serial);
+           o.p.accel, h.sock, h.serial);
     return EXO_OK;
 }
 
@@ -361,6 +369,8 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
         return rc;
     pid = host_running(&h);
     if (!pid) {
+        /* A multiplexer left by a QEMU that ended on its own. */
+        host_mux_stop(&h);
         remove_run_files(&h);
         close(lock);
         return exo_error(EXO_NOT_RUNNING, "host '%s' is not running", name);
@@ -373,6 +383,12 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
             close(lock);
             return exo_error(EXO_FAILED, "QEMU (PID %d) of host '%s' does not die", (int)pid, name);
         }
+    }
+    /* The multiplexer would end by itself within a second of QEMU; stop it
+     * now, so that nothing of the host is left when stop returns. */
+    if (host_mux_stop(&h)) {
+        close(lock);
+        return exo_error(EXO_FAILED, "the multiplexer of host '%s' does not die", name);
     }
     remove_run_files(&h);
     close(lock);

@@ -8,8 +8,12 @@
  *   host.conf   how it was started (KEY=VALUE lines)
  *   serial.log  the hypervisor's console: its lines and the domains' "(dN)" ones
  *   qemu.log    what QEMU itself printed
- *   mgmt.sock   the management channel: QEMU's socket for the second serial
- *               port (COM2, I/O 0x2f8, IRQ 3)
+ *   qemu-mgmt.sock  the management channel: QEMU's socket for the second
+ *               serial port (COM2, I/O 0x2f8, IRQ 3), which takes one
+ *               connection: the multiplexer's
+ *   exo.sock    the multiplexer's socket, where exo clients connect
+ *   mux.pid     the multiplexer's PID while it runs (`exo __mux`, mux.h)
+ *   mux.log     what the multiplexer logged
  *   qmp.sock    QEMU's monitor (QMP), through which exo asks it to quit
  */
 #ifndef EXO_HOST_H
@@ -23,7 +27,7 @@ struct host {
     char state[PATH_MAX]; /* the state folder */
     char dir[PATH_MAX];   /* STATE/hosts/NAME */
     char lock[PATH_MAX], pid[PATH_MAX], conf[PATH_MAX], serial[PATH_MAX], qemu_log[PATH_MAX],
-        mgmt[PATH_MAX], qmp[PATH_MAX];
+        qemu_mgmt[PATH_MAX], sock[PATH_MAX], mux_pid[PATH_MAX], mux_log[PATH_MAX], qmp[PATH_MAX];
 };
 
 /* How a host is started (exo host start's options). */
@@ -80,5 +84,22 @@ int host_kvm_usable(const struct host *h, char *reason, size_t size);
 /* Waits up to ms milliseconds for pid (not a child) to be gone: 0 if it
  * went. */
 int host_wait_gone(const struct host *h, pid_t pid, unsigned int ms);
+
+/* Whether /proc/PID/cmdline holds word in one of its arguments (a live
+ * process that is what a PID file says, not a reused PID). */
+int host_pid_mentions(pid_t pid, const char *word);
+
+/* Runs argv in its own session, stdin from /dev/null, stdout and stderr to
+ * out (truncated). Returns the child's PID or -1. */
+pid_t host_spawn(char *const *argv, const char *out);
+
+/* The multiplexer (host_mux.c): started after QEMU (given its PID) by
+ * exo host start, it holds QEMU's management socket and serves exo.sock.
+ * host_mux_start returns 0 once exo.sock exists, else an exit code after
+ * saying why. host_mux_running: its PID, or 0. host_mux_stop: SIGTERM,
+ * then SIGKILL; 0 once it is gone (or was not there). */
+int host_mux_start(const struct host *h, pid_t qemu);
+pid_t host_mux_running(const struct host *h);
+int host_mux_stop(const struct host *h);
 
 #endif

@@ -34,7 +34,10 @@ int host_init(struct host *h, const char *name)
     bad |= path_format(h->conf, sizeof(h->conf), "%s/host.conf", h->dir);
     bad |= path_format(h->serial, sizeof(h->serial), "%s/serial.log", h->dir);
     bad |= path_format(h->qemu_log, sizeof(h->qemu_log), "%s/qemu.log", h->dir);
-    bad |= path_format(h->mgmt, sizeof(h->mgmt), "%s/mgmt.sock", h->dir);
+    bad |= path_format(h->qemu_mgmt, sizeof(h->qemu_mgmt), "%s/qemu-mgmt.sock", h->dir);
+    bad |= path_format(h->sock, sizeof(h->sock), "%s/exo.sock", h->dir);
+    bad |= path_format(h->mux_pid, sizeof(h->mux_pid), "%s/mux.pid", h->dir);
+    bad |= path_format(h->mux_log, sizeof(h->mux_log), "%s/mux.log", h->dir);
     bad |= path_format(h->qmp, sizeof(h->qmp), "%s/qmp.sock", h->dir);
     /* QEMU's options are comma-separated: a path holding one would be cut. */
     if (!bad && strchr(h->dir, ','))
@@ -42,18 +45,18 @@ int host_init(struct host *h, const char *name)
                          "%s: QEMU cannot take a path with a comma; "
                          "set EXO_STATE_DIR to another folder",
                          h->dir);
-    /* A Unix socket's path has a hard limit; better said now than by QEMU. */
-    if (bad || strlen(h->mgmt) >= sizeof(sun.sun_path))
+    /* A Unix socket's path has a hard limit; better said now than by QEMU.
+     * qemu-mgmt.sock is the longest of the host's sockets. */
+    if (bad || strlen(h->qemu_mgmt) >= sizeof(sun.sun_path))
         return exo_error(EXO_FAILED,
                          "%s: too long a path for a socket (at most %zu bytes); "
                          "set EXO_STATE_DIR to a shorter folder",
-                         h->mgmt, sizeof(sun.sun_path) - 1);
+                         h->qemu_mgmt, sizeof(sun.sun_path) - 1);
     return 0;
 }
 
-/* Whether /proc/PID/cmdline holds word as one of its arguments, or an
- * argument containing it (QEMU's -qmp unix:PATH,...). */
-static int cmdline_mentions(pid_t pid, const char *word)
+/* An argument containing word counts (QEMU's -qmp unix:PATH,...). */
+int host_pid_mentions(pid_t pid, const char *word)
 {
     char path[64], buf[8192];
     ssize_t n;
@@ -86,13 +89,13 @@ pid_t host_running(const struct host *h)
     fclose(f);
     if (pid && kill((pid_t)pid, 0) && errno == ESRCH)
         pid = 0;
-    return pid && cmdline_mentions((pid_t)pid, h->qmp) ? (pid_t)pid : 0;
+    return pid && host_pid_mentions((pid_t)pid, h->qmp) ? (pid_t)pid : 0;
 }
 
 int host_wait_gone(const struct host *h, pid_t pid, unsigned int ms)
 {
     for (unsigned int waited = 0;; waited += 50) {
-        if (!cmdline_mentions(pid, h->qmp))
+        if (!host_pid_mentions(pid, h->qmp))
             return 0;
         if (waited >= ms)
             return -1;

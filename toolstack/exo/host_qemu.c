@@ -33,9 +33,7 @@ static const char *qemu_binary(void)
     return q && *q ? q : "qemu-system-x86_64";
 }
 
-/* Runs argv in its own session, stdin from /dev/null and stdout, stderr
- * to out. Returns the child's PID or -1. */
-static pid_t spawn(char *const *argv, const char *out)
+pid_t host_spawn(char *const *argv, const char *out)
 {
     pid_t pid = fork();
 
@@ -111,11 +109,12 @@ pid_t host_launch(const struct host *h, const struct host_params *p, const char 
     }
     used = (size_t)(argv[n - 1] - buf) + strlen(argv[n - 1]) + 1;
     /* The management channel: a second 16550 at COM2 whose other end is a
-     * socket that exo connects to; wait=off lets the machine run before. */
+     * socket that the multiplexer connects to; wait=off lets the machine
+     * run before. */
     extra[e++] = "-chardev";
     extra[e++] = buf + used;
     used += (size_t)snprintf(buf + used, sizeof(buf) - used,
-                             "socket,id=mgmt,path=%s,server=on,wait=off", h->mgmt) +
+                             "socket,id=mgmt,path=%s,server=on,wait=off", h->qemu_mgmt) +
             1;
     extra[e++] = "-device";
     extra[e++] = "isa-serial,chardev=mgmt,iobase=0x2f8,irq=3";
@@ -143,7 +142,7 @@ pid_t host_launch(const struct host *h, const struct host_params *p, const char 
     }
     memcpy(argv + n, extra, (size_t)e * sizeof(*argv));
     argv[n + e] = NULL;
-    return spawn(argv, h->qemu_log);
+    return host_spawn(argv, h->qemu_log);
 }
 
 /* One line from the monitor into buf (NUL-terminated): 0, or -1 on error
@@ -253,7 +252,7 @@ static int kvm_probe(const struct host *h, char *reason, size_t size)
     argv[n++] = "-initrd";
     argv[n++] = hello;
     argv[n] = NULL;
-    pid = spawn(argv, out);
+    pid = host_spawn(argv, out);
     if (pid < 0) {
         snprintf(reason, size, "cannot run QEMU: %s", strerror(errno));
         return -1;

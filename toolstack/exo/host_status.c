@@ -91,7 +91,13 @@ int exo_host_status(const struct exo_globals *g, int argc, char **argv)
         printf("accel:    %s\n", conf_get(&h, "accel", accel, sizeof(accel)));
         printf("memory:   %s MiB, %s CPU(s)\n", conf_get(&h, "memory", mem, sizeof(mem)),
                conf_get(&h, "cpus", cpus, sizeof(cpus)));
-        printf("socket:   %s\n", h.mgmt);
+        pid_t mux = host_mux_running(&h);
+
+        if (mux)
+            printf("mux:      %d\n", (int)mux);
+        else
+            printf("mux:      not running (see %s)\n", h.mux_log);
+        printf("socket:   %s\n", h.sock);
     }
     printf("log:      %s\n", h.serial);
     printf("folder:   %s\n", h.dir);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "exo.h"
+#include "mux.h"
 #include "state.h"
 #include "version.h"
 
@@ -197,6 +198,10 @@ int main(int argc, char **argv)
     const char *env = getenv("EXO_HOST");
     int i;
 
+    /* The multiplexer exo host start runs in the background: internal,
+     * so not in the command table or the help. */
+    if (argc > 1 && !strcmp(argv[1], "__mux"))
+        return exo_mux_main(argc - 1, argv + 1);
     if (env && *env)
         g.host = env;
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {

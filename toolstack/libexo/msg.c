@@ -85,6 +85,8 @@ const char *msg_type_name(uint16_t type)
         return "stats";
     case MSG_IMAGE_DATA:
         return "image-data";
+    case MSG_CLIENT_GONE:
+        return "client-gone";
     case MSG_OK:
         return "ok";
     case MSG_ERROR:
@@ -129,6 +131,14 @@ void msg_header_write(void *hdr, const struct msg_frame *f)
     put_le(h + MSG_OFF_LENGTH, f->length, 4);
     put_le(h + MSG_OFF_RESERVED, 0, 4);
     put_le(h + MSG_OFF_PAYLOAD_SUM, XXH64(f->payload, f->length, 0), 8);
+    put_le(h + MSG_OFF_HEADER_SUM, XXH64(h, MSG_OFF_HEADER_SUM, 0), 8);
+}
+
+void msg_header_set_request_id(void *hdr, uint32_t request_id)
+{
+    uint8_t *h = hdr;
+
+    put_le(h + MSG_OFF_REQUEST_ID, request_id, 4);
     put_le(h + MSG_OFF_HEADER_SUM, XXH64(h, MSG_OFF_HEADER_SUM, 0), 8);
 }
 

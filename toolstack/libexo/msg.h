@@ -71,6 +71,12 @@ enum msg_type {
     MSG_VCPU_PIN = 0x000e,
     MSG_STATS = 0x000f,
     MSG_IMAGE_DATA = 0x0010,
+    /* From the host's multiplexer (docs/toolstack.md, "Multiplexer"): the
+     * client that sent the requests of this id went away; exod may drop
+     * what it holds for them (a half-uploaded image) and sends no reply.
+     * An exod that does not know the type may answer an error: the
+     * multiplexer drops it. */
+    MSG_CLIENT_GONE = 0x0011,
     MSG_REPLY = 0x8000, /* the bit that marks replies */
     MSG_OK = 0x8000,
     MSG_ERROR = 0x8001,
@@ -115,6 +121,13 @@ const char *msg_type_name(uint16_t type);
  * hdr[MSG_HEADER_SIZE], with both checksums.
  */
 void msg_header_write(void *hdr, const struct msg_frame *f);
+
+/*
+ * Gives the checked header at hdr[MSG_HEADER_SIZE] another request id and
+ * re-seals it (a new header sum; the payload and its sum are unchanged),
+ * as a multiplexer does when it renumbers requests and replies.
+ */
+void msg_header_set_request_id(void *hdr, uint32_t request_id);
 
 /*
  * Checks the header at hdr[MSG_HEADER_SIZE]: magic, version, header
