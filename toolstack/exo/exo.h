@@ -51,6 +51,8 @@ int exo_host_start(const struct exo_globals *g, int argc, char **argv);
 int exo_host_stop(const struct exo_globals *g, int argc, char **argv);
 int exo_host_status(const struct exo_globals *g, int argc, char **argv);
 int exo_host_list(const struct exo_globals *g, int argc, char **argv);
+int exo_domain_list(const struct exo_globals *g, int argc, char **argv);
+int exo_domain_op(const struct exo_globals *g, int argc, char **argv);
 int exo_domain_unavailable(const struct exo_globals *g, int argc, char **argv);
 
 #endif

@@ -53,11 +53,13 @@ $(BUILD)/toolstack/exo/main.o: $(EXO_VERSION_H)
 # The multiplexer (mux.c, run by exo host start as `exo __mux`) reads and
 # renumbers frames with libexo's host build.
 $(BUILD)/toolstack/exo/mux.o: EXO_HOST_CFLAGS += $(LIBEXO_CFLAGS)
+# The domain commands are clients of exod (libexo's client).
+$(BUILD)/toolstack/exo/domain.o: EXO_HOST_CFLAGS += $(LIBEXO_CFLAGS)
 
-$(EXO): $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST)
+$(EXO): $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST) $(LIBEXO_CLIENT)
 	$(call msg,HOSTLD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -o $@ $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST) -lfdt
+	$(Q)$(HOSTCC) -o $@ $(EXO_OBJS) $(EXO_CONFIG_LIB) $(LIBEXO_HOST) $(LIBEXO_CLIENT) -lfdt
 
 all: $(EXO)
 

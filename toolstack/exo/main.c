@@ -47,17 +47,27 @@ const struct exo_command exo_commands[] = {
      exo_host_list},
     {NULL, "create", "CONFIG [KEY=VALUE...]", "create and start a domain from a configuration file",
      "CONFIG is an xl.cfg-style file (docs/toolstack.md); each KEY=VALUE overrides\n"
-     "one of its keys.\n",
+     "one of its keys. This version checks the configuration and exits 5: create\n"
+     "is not available yet.\n",
      exo_domain_unavailable},
-    {NULL, "list", "", "list the host's domains",
-     "One line per domain: id, name, state, memory, vCPUs.\n", exo_domain_unavailable},
-    {NULL, "destroy", "DOMAIN", "stop a domain at once and free it", DOMAIN_NOTE,
-     exo_domain_unavailable},
-    {NULL, "shutdown", "DOMAIN", "ask a domain to power off", DOMAIN_NOTE, exo_domain_unavailable},
-    {NULL, "pause", "DOMAIN", "pause a domain's vCPUs", DOMAIN_NOTE, exo_domain_unavailable},
-    {NULL, "unpause", "DOMAIN", "let a paused domain run again", DOMAIN_NOTE,
-     exo_domain_unavailable},
-    {NULL, "console", "DOMAIN", "attach to a domain's console", DOMAIN_NOTE,
+    {NULL, "list", "[--json]", "list the host's domains",
+     "One line per domain, as xl list: Name, ID, Mem (MiB), VCPUs, State (a stopped\n"
+     "domain shows shutdown(REASON,EXIT-CODE)), Time(s) (\"-\": not reported yet).\n"
+     "\n"
+     "  --json         a JSON array of objects instead\n",
+     exo_domain_list},
+    {NULL, "destroy", "DOMAIN", "stop a domain at once and free it",
+     DOMAIN_NOTE "Exits 4 if the host has no such domain.\n", exo_domain_op},
+    {NULL, "shutdown", "DOMAIN", "power a domain off",
+     DOMAIN_NOTE "The guest is not told: exod stops it (reason poweroff, code 0).\n"
+                 "Exits 4 if the host has no such domain.\n",
+     exo_domain_op},
+    {NULL, "pause", "DOMAIN", "pause a domain's vCPUs",
+     DOMAIN_NOTE "Exits 4 if the host has no such domain.\n", exo_domain_op},
+    {NULL, "unpause", "DOMAIN", "let a paused domain run again",
+     DOMAIN_NOTE "Exits 4 if the host has no such domain.\n", exo_domain_op},
+    {NULL, "console", "DOMAIN", "attach to a domain's console",
+     DOMAIN_NOTE "Not available yet (exit 5).\n",
      exo_domain_unavailable},
     {NULL, NULL, NULL, NULL, NULL, NULL},
 };
