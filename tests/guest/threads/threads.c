@@ -608,9 +608,11 @@ static void check_remote_wake(void)
     check(remote_ready && remote_now >= before && remote_now <= now_ns(),
           "the monotonic clock on vCPU 1 (its own time record) agrees with vCPU 0's");
     nanosleep(&ms2, NULL); /* vCPU 1 is in its wait by now */
+    /* Before the release: vCPU 1 may see it (it polls) and start its 5 ms
+     * at once, and this vCPU may lose its host thread for a while. */
+    start = now_ns();
     remote_go = 1;
     futex(&remote_go, FUTEX_WAKE, 1, NULL, 0);
-    start = now_ns();
     /* Nothing else to run, no deadline: vCPU 0 sleeps until vCPU 1 wakes
      * this thread. */
     r = futex(&remote_word, FUTEX_WAIT, 0, NULL, 0);
