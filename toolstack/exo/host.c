@@ -129,20 +129,6 @@ static void show_tail(const char *what, const char *path, unsigned int lines)
     }
 }
 
-static int log_has(const char *path, const char *text)
-{
-    char line[1024];
-    FILE *f = fopen(path, "r");
-    int found = 0;
-
-    if (!f)
-        return 0;
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, text) != NULL;
-    fclose(f);
-    return found;
-}
-
 static void remove_run_files(const struct host *h)
 {
     unlink(h->pid);
@@ -228,7 +214,7 @@ static int wait_ready(const struct host *h, pid_t pid)
     int status, panicked = 0;
 
     for (int tenth = 0; tenth < START_TIMEOUT_S * 10; tenth++) {
-        if (log_has(h->serial, READY_LINE)) {
+        if (host_file_contains(h->serial, READY_LINE)) {
             fputc('\n', stderr);
             return 0;
         }
@@ -242,7 +228,7 @@ static int wait_ready(const struct host *h, pid_t pid)
             remove_run_files(h);
             return EXO_FAILED;
         }
-        if (log_has(h->serial, "PANIC")) {
+        if (host_file_contains(h->serial, "PANIC")) {
             panicked = 1;
             break;
         }

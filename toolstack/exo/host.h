@@ -85,6 +85,10 @@ int host_kvm_usable(const struct host *h, char *reason, size_t size);
  * went. */
 int host_wait_gone(const struct host *h, pid_t pid, unsigned int ms);
 
+/* Whether a line of the file at path (a log) holds text; 0 if it cannot
+ * be read. */
+int host_file_contains(const char *path, const char *text);
+
 /* Whether /proc/PID/cmdline holds word in one of its arguments (a live
  * process that is what a PID file says, not a reused PID). */
 int host_pid_mentions(pid_t pid, const char *word);

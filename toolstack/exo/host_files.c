@@ -55,6 +55,20 @@ int host_init(struct host *h, const char *name)
     return 0;
 }
 
+int host_file_contains(const char *path, const char *text)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    int found = 0;
+
+    if (!f)
+        return 0;
+    while (!found && fgets(line, sizeof(line), f))
+        found = strstr(line, text) != NULL;
+    fclose(f);
+    return found;
+}
+
 /* An argument containing word counts (QEMU's -qmp unix:PATH,...). */
 int host_pid_mentions(pid_t pid, const char *word)
 {

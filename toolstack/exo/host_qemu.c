@@ -205,21 +205,6 @@ int host_qmp_quit(const struct host *h)
     return err;
 }
 
-/* Whether file holds text. */
-static int file_contains(const char *file, const char *text)
-{
-    char line[1024];
-    FILE *f = fopen(file, "r");
-    int found = 0;
-
-    if (!f)
-        return 0;
-    while (!found && fgets(line, sizeof(line), f))
-        found = strstr(line, text) != NULL;
-    fclose(f);
-    return found;
-}
-
 /* The test boot itself: 1 if hello ran under KVM within PROBE_MS, 0 if
  * not, -1 if it could not be tried (not a verdict to keep). */
 static int kvm_probe(const struct host *h, char *reason, size_t size)
@@ -259,7 +244,7 @@ static int kvm_probe(const struct host *h, char *reason, size_t size)
     }
     for (int waited = 0; waited < PROBE_MS && !seen; waited += 100) {
         nanosleep(&(struct timespec){.tv_nsec = 100 * 1000 * 1000}, NULL);
-        seen = file_contains(log, PROBE_LINE);
+        seen = host_file_contains(log, PROBE_LINE);
         if (!seen && waitpid(pid, &status, WNOHANG) == pid) {
             pid = 0;
             break;
