@@ -159,10 +159,10 @@ $(BUILD)/host/tests/fuzz/gen_elf_seeds: tests/fuzz/gen_elf_seeds.c
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -o $@ $<
 
 $(BUILD)/host/tests/fuzz/gen_start_info_seeds: tests/fuzz/gen_start_info_seeds.c \
-		| $(FDT_INCLUDE)/libfdt.h
+		hv/common/start_info_fdt.c | $(FDT_INCLUDE)/libfdt.h
 	$(call msg,HOSTCC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -I$(FDT_INCLUDE) -o $@ $< -lfdt
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -g $(WARNINGS) -Ihv/include -I$(FDT_INCLUDE) -o $@ $^ -lfdt
 
 fuzz-seeds: $(BUILD)/host/tests/fuzz/gen_seeds $(BUILD)/host/tests/fuzz/gen_msg_seeds \
 		$(BUILD)/host/tests/fuzz/gen_elf_seeds $(BUILD)/host/tests/fuzz/gen_start_info_seeds
