@@ -42,6 +42,19 @@ const char *host_pick_name(const struct exo_command *c, const struct exo_globals
     return name;
 }
 
+int host_open_existing(const struct exo_command *c, const struct exo_globals *g, const char *arg,
+                       struct host *h)
+{
+    int rc;
+    const char *name = host_pick_name(c, g, arg, &rc);
+
+    if (rc || (rc = host_init(h, name)))
+        return rc;
+    if (access(h->dir, F_OK))
+        return exo_error(EXO_NOT_FOUND, "no host '%s' (in %s/hosts)", name, h->state);
+    return 0;
+}
+
 int host_parse_args(const struct exo_command *c, int argc, char **argv, const struct option *opts,
                     int (*option)(const struct exo_command *c, int opt, const char *arg, void *ctx),
                     void *ctx, const char **name)
@@ -337,19 +350,14 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
     static const struct option opts[] = {{"force", no_argument, NULL, OPT_FORCE},
                                          {NULL, 0, NULL, 0}};
     const struct exo_command *c = exo_command_find("host", "stop");
-    const char *arg, *name;
+    const char *arg;
     int rc, lock, force = 0;
     struct host h;
     pid_t pid;
 
     rc = host_parse_args(c, argc, argv, opts, stop_option, &force, &arg);
-    if (rc)
+    if (rc || (rc = host_open_existing(c, g, arg, &h)))
         return rc;
-    name = host_pick_name(c, g, arg, &rc);
-    if (rc || (rc = host_init(&h, name)))
-        return rc;
-    if (access(h.dir, F_OK))
-        return exo_error(EXO_NOT_FOUND, "no host '%s' (in %s/hosts)", name, h.state);
     rc = lock_host(&h, &lock);
     if (rc)
         return rc;
@@ -359,25 +367,26 @@ int exo_host_stop(const struct exo_globals *g, int argc, char **argv)
         host_mux_stop(&h);
         remove_run_files(&h);
         close(lock);
-        return exo_error(EXO_NOT_RUNNING, "host '%s' is not running", name);
+        return exo_error(EXO_NOT_RUNNING, "host '%s' is not running", h.name);
     }
     if (force || host_qmp_quit(&h) || host_wait_gone(&h, pid, STOP_WAIT_MS)) {
         if (!force)
-            fprintf(stderr, "exo: host '%s' did not quit when asked: killing QEMU (PID %d)\n", name,
-                    (int)pid);
+            fprintf(stderr, "exo: host '%s' did not quit when asked: killing QEMU (PID %d)\n",
+                    h.name, (int)pid);
         if (kill_host(&h, pid)) {
             close(lock);
-            return exo_error(EXO_FAILED, "QEMU (PID %d) of host '%s' does not die", (int)pid, name);
+            return exo_error(EXO_FAILED, "QEMU (PID %d) of host '%s' does not die", (int)pid,
+                             h.name);
         }
     }
     /* The multiplexer would end by itself within a second of QEMU; stop it
      * now, so that nothing of the host is left when stop returns. */
     if (host_mux_stop(&h)) {
         close(lock);
-        return exo_error(EXO_FAILED, "the multiplexer of host '%s' does not die", name);
+        return exo_error(EXO_FAILED, "the multiplexer of host '%s' does not die", h.name);
     }
     remove_run_files(&h);
     close(lock);
-    printf("host '%s' stopped\n", name);
+    printf("host '%s' stopped\n", h.name);
     return EXO_OK;
 }

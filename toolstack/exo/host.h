@@ -45,6 +45,12 @@ struct option;
 const char *host_pick_name(const struct exo_command *c, const struct exo_globals *g,
                            const char *arg, int *rc);
 
+/* host_pick_name and host_init for a host that must exist already (stop,
+ * status): 0, or an exit code after a message (EXO_NOT_FOUND: no such
+ * host folder). */
+int host_open_existing(const struct exo_command *c, const struct exo_globals *g, const char *arg,
+                       struct host *h);
+
 /* getopt_long over a command's arguments, options before or after NAME;
  * option() takes each option (its val, its value) and returns 0 or an
  * exit code. Returns 0 with *name, the one NAME (NULL if none), or an

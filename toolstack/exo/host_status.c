@@ -69,21 +69,16 @@ int exo_host_status(const struct exo_globals *g, int argc, char **argv)
     static const struct option opts[] = {{NULL, 0, NULL, 0}};
     const struct exo_command *c = exo_command_find("host", "status");
     char accel[16], mem[32], cpus[16], up[32];
-    const char *arg, *name;
+    const char *arg;
     struct host h;
     pid_t pid;
     int rc;
 
     rc = host_parse_args(c, argc, argv, opts, none_option, NULL, &arg);
-    if (rc)
+    if (rc || (rc = host_open_existing(c, g, arg, &h)))
         return rc;
-    name = host_pick_name(c, g, arg, &rc);
-    if (rc || (rc = host_init(&h, name)))
-        return rc;
-    if (access(h.dir, F_OK))
-        return exo_error(EXO_NOT_FOUND, "no host '%s' (in %s/hosts)", name, h.state);
     pid = host_running(&h);
-    printf("host:     %s\n", name);
+    printf("host:     %s\n", h.name);
     printf("state:    %s\n", pid ? "running" : "stopped");
     if (pid) {
         printf("pid:      %d\n", (int)pid);
